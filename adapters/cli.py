@@ -1,0 +1,116 @@
+"""The `policybot` command: chat, ask, check and reports in the terminal.
+
+Platform SDKs are imported only by the commands that need them, so terminal commands start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from adapters.console import reports
+from bot.app import App, open_app
+from bot.config import ConfigError
+from bot.library import UnknownPolicy
+from bot.storage.database import StorageError
+from knowledge.sources import KnowledgeError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """All subcommands and their options, with help a person can read."""
+    parser = argparse.ArgumentParser(
+        prog="policybot",
+        description="Answers employees' questions about their city's social media policy.",
+    )
+    parser.add_argument(
+        "--config",
+        help="path to app.yaml (default: $POLICYBOT_CONFIG or "
+        "./app.yaml, else the embedded defaults)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    chat = commands.add_parser("chat", help="talk to the bot in the terminal")
+    chat.add_argument("--policy", help="policy id (default: the configured default policy)")
+    chat.add_argument("--user", help="who you are (default: your login name)")
+
+    ask = commands.add_parser("ask", help="answer questions for scripts")
+    ask.add_argument("--policy", required=True, help="policy id, e.g. la-crosse")
+    ask.add_argument("--top", type=_top_k, default=3, metavar="K", help="matches to list (1-10)")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument("question", nargs="?", help="the question; without it, one per input line")
+
+    report = commands.add_parser("report", help="reports for HR")
+    kinds = report.add_subparsers(dest="report", metavar="REPORT", required=True)
+    acks = kinds.add_parser("acks", help="who acknowledged the policy, and when")
+    acks.add_argument("--policy", required=True)
+    acks.add_argument("--csv", action="store_true", help="CSV instead of a table")
+    unanswered = kinds.add_parser("unanswered", help="questions the bot could not answer")
+    unanswered.add_argument("--policy")
+    unanswered.add_argument("--csv", action="store_true", help="CSV instead of a table")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; errors become one clear line on standard error and a non-zero exit."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        app = open_app(args.config)
+    except (ConfigError, StorageError, KnowledgeError) as error:
+        return _fail(str(error), 2)
+    try:
+        return _dispatch(app, args)
+    except UnknownPolicy as error:
+        return _fail(error.args[0], 2)
+    except StorageError as error:
+        return _fail(str(error), 1)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        app.close()
+
+
+def _dispatch(app: App, args: argparse.Namespace) -> int:
+    handlers: dict[str, Callable[[App, argparse.Namespace], int]] = {
+        "chat": _chat,
+        "ask": _ask,
+        "report": reports.run_report,
+    }
+    return handlers[args.command](app, args)
+
+
+def _chat(app: App, args: argparse.Namespace) -> int:
+    from adapters.console.chat import run_chat
+
+    return run_chat(app, policy_id=args.policy, user=args.user)
+
+
+def _ask(app: App, args: argparse.Namespace) -> int:
+    from adapters.console.ask import run_ask
+
+    return run_ask(
+        app, policy_id=args.policy, question=args.question, top_k=args.top, as_json=args.json
+    )
+
+
+def _top_k(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if not 1 <= number <= 10:
+        raise argparse.ArgumentTypeError("must be from 1 to 10")
+    return number
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"policybot: error: {message}\n")
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,83 @@
+"""Turn the matcher's decision into replies: a quoted answer, a choice, or "I don't know"."""
+
+from __future__ import annotations
+
+from bot.messages import Button, Quote, Reply
+from knowledge.analysis import Analyzer
+from knowledge.matcher import MatchResult, Outcome
+from knowledge.models import Clause, Policy
+from knowledge.quoting import rank_sentences
+
+
+def quote_clause(policy: Policy, clause: Clause, question: str, analyzer: Analyzer) -> Quote:
+    """The clause quoted with the sentences that matter to the question first."""
+    return Quote(
+        sentences=tuple(
+            rank_sentences(clause, question, analyzer) if question else clause.sentences
+        ),
+        citation=policy.citation(clause),
+        version=policy.version,
+        clause_title=clause.title,
+    )
+
+
+def answer_reply(
+    result: MatchResult, analyzer: Analyzer, *, acknowledged: bool, hr_contact: str
+) -> Reply:
+    """The reply for a question, following the matcher's outcome."""
+    if result.outcome is Outcome.ANSWER:
+        return clause_reply(
+            result.policy,
+            result.matches[0].clause,
+            result.question,
+            analyzer,
+            acknowledged=acknowledged,
+        )
+    if result.outcome is Outcome.DID_YOU_MEAN:
+        return did_you_mean_reply(result)
+    return unknown_reply(result.policy, hr_contact)
+
+
+def clause_reply(
+    policy: Policy, clause: Clause, question: str, analyzer: Analyzer, *, acknowledged: bool
+) -> Reply:
+    """Quote one clause, cite it, and offer the next steps."""
+    quote = quote_clause(policy, clause, question, analyzer)
+    lines = [f"{clause.title}:", *(f"  “{s}”" for s in quote.sentences)]
+    lines.append(f"Source: {quote.citation} (version {quote.version}).")
+    buttons = [Button("Start the checklist", "check")]
+    if not acknowledged:
+        buttons.insert(0, Button("I acknowledge the policy", "ack", style="primary"))
+    return Reply(
+        kind="answer",
+        text="\n".join(lines),
+        title=clause.title,
+        quote=quote,
+        buttons=tuple(buttons),
+        data={"policy": policy.id, "clause": clause.id, "version": policy.version},
+    )
+
+
+def did_you_mean_reply(result: MatchResult) -> Reply:
+    """Two or more clauses fit about equally well: let the person pick."""
+    choices = [match.clause for match in result.matches]
+    lines = ["I found more than one part of the policy that might answer that. Did you mean:"]
+    lines += [f"  {n}. {clause.title} ({clause.label})" for n, clause in enumerate(choices, 1)]
+    lines.append("Reply with the number, or press a choice.")
+    return Reply(
+        kind="did_you_mean",
+        text="\n".join(lines),
+        title="Did you mean…",
+        buttons=tuple(Button(clause.title, f"show {clause.id}") for clause in choices),
+        data={"policy": result.policy.id, "choices": [clause.id for clause in choices]},
+    )
+
+
+def unknown_reply(policy: Policy, hr_contact: str) -> Reply:
+    """The policy does not cover the question: say so and say who can help."""
+    text = (
+        f"I don't know: I couldn't find that in the {policy.title}. "
+        f"For questions outside it, please ask {hr_contact}. "
+        "I've noted the question (without your name) so HR can improve my answers."
+    )
+    return Reply(kind="unknown", text=text, data={"policy": policy.id})

@@ -1,0 +1,189 @@
+"""The deployment's configuration (app.yaml), validated at start with errors a person can act on.
+
+Secrets never live in the file: they come from environment variables. Without an app.yaml the
+bot runs on the embedded defaults (SQLite in ./var, both seed policies).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CONFIG_ENV = "POLICYBOT_CONFIG"
+DATABASE_URL_ENV = "POLICYBOT_DATABASE_URL"
+DEFAULT_HR_CONTACT = "your Human Resources department"
+
+
+class ConfigError(ValueError):
+    """app.yaml is missing, unreadable or invalid; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class MatcherSettings:
+    """How sure the bot must be before it answers, and when two clauses are too close to call."""
+
+    confidence_threshold: float = 0.4
+    ambiguity_margin: float = 0.08
+    top_k: int = 3
+
+
+@dataclass(frozen=True)
+class Organization:
+    """A city or county: its policy and how employees reach HR."""
+
+    id: str
+    name: str
+    policy: str
+    hr_contact: str = DEFAULT_HR_CONTACT
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a deployment sets; built only through `load_config`."""
+
+    database_url: str
+    default_policy: str = "la-crosse"
+    matcher: MatcherSettings = field(default_factory=MatcherSettings)
+    organizations: tuple[Organization, ...] = ()
+    source: str = "embedded defaults"
+
+    def organization_for_policy(self, policy_id: str) -> Organization | None:
+        """The organization whose policy this is, for its name and HR contact."""
+        return next((org for org in self.organizations if org.policy == policy_id), None)
+
+    def hr_contact(self, policy_id: str) -> str:
+        organization = self.organization_for_policy(policy_id)
+        return organization.hr_contact if organization else DEFAULT_HR_CONTACT
+
+
+def find_config_file(explicit: str | None = None) -> Path | None:
+    """The config file to use: --config, then $POLICYBOT_CONFIG, then ./app.yaml if present."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV])
+    local = Path("app.yaml")
+    return local if local.exists() else None
+
+
+def load_config(path: Path | None) -> Config:
+    """Read and validate the configuration; None means the embedded defaults."""
+    if path is None:
+        raw: dict[str, Any] = {}
+        base, source = Path.cwd(), "embedded defaults"
+    else:
+        raw = _read(path)
+        base, source = path.resolve().parent, str(path)
+    return _build(raw, base, source)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read the configuration ({error})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        where = getattr(error, "problem_mark", None)
+        line = f" near line {where.line + 1}" if where is not None else ""
+        raise ConfigError(f"{path}: not valid YAML{line}; check indentation and colons") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected settings as 'key: value' lines at the top level")
+    return data
+
+
+def _build(raw: dict[str, Any], base: Path, source: str) -> Config:
+    known = {"database", "default_policy", "matcher", "organizations", "slack", "teams"}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ConfigError(
+            f"{source}: unknown setting(s) {', '.join(unknown)}; "
+            f"known settings are {', '.join(sorted(known))}"
+        )
+    default_policy = _text(raw.get("default_policy", "la-crosse"), f"{source}: default_policy")
+    return Config(
+        database_url=_database_url(raw.get("database"), base, source),
+        default_policy=default_policy,
+        matcher=_matcher(raw.get("matcher"), source),
+        organizations=_organizations(raw.get("organizations"), source),
+        source=source,
+    )
+
+
+def _database_url(raw: Any, base: Path, source: str) -> str:
+    if os.environ.get(DATABASE_URL_ENV):
+        return os.environ[DATABASE_URL_ENV]
+    section = _section(raw, f"{source}: database")
+    path = Path(_text(section.get("path", "var/policybot.sqlite3"), f"{source}: database.path"))
+    return f"sqlite:///{path if path.is_absolute() else base / path}"
+
+
+def _matcher(raw: Any, source: str) -> MatcherSettings:
+    section = _section(raw, f"{source}: matcher")
+    defaults = MatcherSettings()
+    return MatcherSettings(
+        confidence_threshold=_fraction(
+            section.get("confidence_threshold", defaults.confidence_threshold),
+            f"{source}: matcher.confidence_threshold",
+        ),
+        ambiguity_margin=_fraction(
+            section.get("ambiguity_margin", defaults.ambiguity_margin),
+            f"{source}: matcher.ambiguity_margin",
+        ),
+        top_k=_whole(section.get("top_k", defaults.top_k), f"{source}: matcher.top_k", 1, 10),
+    )
+
+
+def _organizations(raw: Any, source: str) -> tuple[Organization, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ConfigError(f"{source}: organizations must be a list of '- id: ...' entries")
+    result = []
+    for number, entry in enumerate(raw, start=1):
+        where = f"{source}: organizations entry {number}"
+        item = _section(entry, where)
+        result.append(
+            Organization(
+                id=_text(item.get("id"), f"{where} id"),
+                name=_text(item.get("name"), f"{where} name"),
+                policy=_text(item.get("policy"), f"{where} policy"),
+                hr_contact=_text(item.get("hr_contact", DEFAULT_HR_CONTACT), f"{where} hr_contact"),
+            )
+        )
+    return tuple(result)
+
+
+def _section(raw: Any, where: str) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where} must be a group of 'key: value' settings")
+    return raw
+
+
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{where} is required and must be text")
+    return value.strip()
+
+
+def _fraction(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ConfigError(f"{where} must be a number from 0 to 1 (got {value!r})")
+    return float(value)
+
+
+def _whole(value: Any, where: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"{where} must be a whole number from {low} to {high} (got {value!r})")
+    return value

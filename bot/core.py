@@ -1,0 +1,232 @@
+"""The platform-neutral bot: one message in, replies out, the same on every platform."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot import records
+from bot.answers import answer_reply, clause_reply
+from bot.config import Config
+from bot.help import help_reply
+from bot.library import Library, UnknownPolicy
+from bot.messages import Button, Incoming, Reply
+from bot.storage.database import Database
+from knowledge.matcher import MatchResult, Outcome
+from knowledge.text import clean_control, collapse_spaces
+
+MAX_INPUT_CHARS = 2000
+_ACK_WORDS = {"ack", "acknowledge", "i acknowledge", "acknowledged", "i have read the policy"}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class _Pending:
+    """The choices offered by the last "did you mean" in a conversation, for "1", "2", "3"."""
+
+    policy_id: str
+    clause_ids: list[str]
+    question: str
+
+
+class PolicyBot:
+    """Routes a person's message to the command or answer it asks for."""
+
+    def __init__(
+        self,
+        config: Config,
+        db: Database,
+        library: Library,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.config = config
+        self.db = db
+        self.library = library
+        self.clock = clock
+        self._pending: dict[tuple[str, str, str], _Pending] = {}
+
+    def handle(self, message: Incoming) -> list[Reply]:
+        """Everything the bot says in response to one message."""
+        text = clean_input(message.text)
+        if text is None:
+            return [
+                _notice(
+                    "too_long",
+                    f"That message is too long. Please ask in a sentence or "
+                    f"two (at most {MAX_INPUT_CHARS:,} characters).",
+                )
+            ]
+        if not text:
+            return [
+                _notice(
+                    "empty",
+                    "I didn't catch a question. Type a question about the "
+                    "policy, or 'help' to see what I can do.",
+                )
+            ]
+        try:
+            policy_id = self._policy_id(message)
+        except UnknownPolicy as error:
+            return [_notice("error", f"Sorry, {error.args[0]}.")]
+        return self._route(message, policy_id, text)
+
+    def _route(self, message: Incoming, policy_id: str, text: str) -> list[Reply]:
+        command = text.lower().rstrip(".!")
+        if command in ("help", "?", "/help", "menu"):
+            return [help_reply(self.library.policy(policy_id))]
+        if command in _ACK_WORDS:
+            return [self.acknowledge(message, policy_id)]
+        if command == "status":
+            return [self.status(message, policy_id)]
+        if match := re.fullmatch(r"show ([a-z0-9-]+)", command):
+            return [self._show(message, policy_id, match.group(1))]
+        if command.isdigit() and self._key(message) in self._pending:
+            return [self._choose(message, int(command))]
+        return [self.answer(message, policy_id, text)]
+
+    def consult(self, policy_id: str, question: str, top_k: int | None = None) -> MatchResult:
+        """Match a question against the policy; questions it cannot answer are logged for HR."""
+        result = self.library.matcher.ask(
+            policy_id, question, top_k=top_k or self.config.matcher.top_k
+        )
+        if result.outcome is Outcome.UNKNOWN:
+            records.log_unanswered(
+                self.db,
+                policy_id=policy_id,
+                text=question,
+                best_score=result.best_confidence,
+                now=self.clock(),
+            )
+        return result
+
+    def answer(self, message: Incoming, policy_id: str, question: str) -> Reply:
+        """Answer a question from the policy, offer a choice, or say it does not know."""
+        result = self.consult(policy_id, question)
+        self._pending.pop(self._key(message), None)
+        if result.outcome is Outcome.DID_YOU_MEAN:
+            choices = [match.clause.id for match in result.matches]
+            self._pending[self._key(message)] = _Pending(policy_id, choices, question)
+        return answer_reply(
+            result,
+            self.library.analyzer(policy_id),
+            acknowledged=self._acknowledged(message, policy_id),
+            hr_contact=self.config.hr_contact(policy_id),
+        )
+
+    def acknowledge(self, message: Incoming, policy_id: str) -> Reply:
+        """Record that the person has read the current version; harmless to repeat."""
+        policy = self.library.policy(policy_id)
+        result = records.acknowledge(
+            self.db,
+            platform=message.platform,
+            person=message.person,
+            display_name=message.display_name,
+            policy_id=policy.id,
+            version=policy.version,
+            sha256=policy.sha256,
+            now=self.clock(),
+        )
+        when = result.acknowledged_at.strftime("%Y-%m-%d %H:%M UTC")
+        if result.created:
+            text = (
+                f"Thank you. I recorded that you acknowledged the {policy.title}, "
+                f"version {policy.version}, on {when}."
+            )
+        else:
+            text = (
+                f"You already acknowledged the {policy.title}, version {policy.version}, "
+                f"on {when}. Nothing else to do."
+            )
+        return Reply(
+            kind="ack",
+            text=text,
+            data={"policy": policy.id, "created": result.created, "version": policy.version},
+        )
+
+    def status(self, message: Incoming, policy_id: str) -> Reply:
+        """What the person has acknowledged, and whether a newer version awaits them."""
+        policy = self.library.policy(policy_id)
+        state = records.ack_status(
+            self.db, platform=message.platform, person=message.person, policy_id=policy.id
+        )
+        if state.acknowledged_version is None:
+            text = (
+                f"You have not acknowledged the {policy.title} yet (current version "
+                f"{policy.version}). Type 'ack' once you have read it."
+            )
+            buttons: tuple[Button, ...] = (Button("I acknowledge the policy", "ack", "primary"),)
+        elif not state.up_to_date:
+            text = (
+                f"You acknowledged version {state.acknowledged_version}, but version "
+                f"{state.current_version} of the {policy.title} is now current. Please read "
+                "it and type 'ack' to acknowledge it."
+            )
+            buttons = (Button("I acknowledge the new version", "ack", "primary"),)
+        else:
+            assert state.acknowledged_at is not None
+            text = (
+                f"You're up to date: you acknowledged the {policy.title}, version "
+                f"{state.acknowledged_version}, on "
+                f"{state.acknowledged_at.strftime('%Y-%m-%d %H:%M UTC')}."
+            )
+            buttons = ()
+        return Reply(
+            kind="status",
+            text=text,
+            buttons=buttons,
+            data={"policy": policy.id, "up_to_date": state.up_to_date},
+        )
+
+    def _show(self, message: Incoming, policy_id: str, clause_id: str) -> Reply:
+        policy = self.library.policy(policy_id)
+        if clause_id not in policy.clause_ids:
+            return _notice("error", f"The {policy.title} has no part called {clause_id!r}.")
+        pending = self._pending.pop(self._key(message), None)
+        question = pending.question if pending else ""
+        return clause_reply(
+            policy,
+            policy.clause(clause_id),
+            question,
+            self.library.analyzer(policy_id),
+            acknowledged=self._acknowledged(message, policy_id),
+        )
+
+    def _choose(self, message: Incoming, number: int) -> Reply:
+        pending = self._pending[self._key(message)]
+        if not 1 <= number <= len(pending.clause_ids):
+            return _notice("error", f"Please pick a number from 1 to {len(pending.clause_ids)}.")
+        return self._show(message, pending.policy_id, pending.clause_ids[number - 1])
+
+    def _acknowledged(self, message: Incoming, policy_id: str) -> bool:
+        state = records.ack_status(
+            self.db, platform=message.platform, person=message.person, policy_id=policy_id
+        )
+        return state.up_to_date
+
+    def _policy_id(self, message: Incoming) -> str:
+        policy_id = message.policy_id or self.config.default_policy
+        self.library.policy(policy_id)  # raises UnknownPolicy with the known ids
+        return policy_id
+
+    @staticmethod
+    def _key(message: Incoming) -> tuple[str, str, str]:
+        return (message.platform, message.person, message.conversation)
+
+
+def clean_input(text: str) -> str | None:
+    """The message without control characters and extra spaces; None when it is far too long."""
+    if len(text) > MAX_INPUT_CHARS * 4:
+        return None
+    cleaned = collapse_spaces(clean_control(text))
+    if len(cleaned) > MAX_INPUT_CHARS:
+        return None
+    return cleaned if any(ch.isalnum() for ch in cleaned) or cleaned == "?" else ""
+
+
+def _notice(kind: str, text: str) -> Reply:
+    return Reply(kind=kind, text=text)

@@ -1,0 +1,288 @@
+"""Opening the database, keeping its schema current, and handing out sessions.
+
+SQLite (a single file) is the default; any SQLAlchemy URL works, PostgreSQL through
+psycopg 3 being the intended second backend. Failures a person can fix (a path that cannot
+be created, a damaged file, a missing driver) surface as :class:`StorageError` with a
+sentence that says what is wrong, never as a driver traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+if TYPE_CHECKING:
+    from alembic.script import ScriptDirectory
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+BUSY_TIMEOUT_SECONDS = 15.0
+_PG_MIGRATION_LOCK = 7_031_998_421  # arbitrary key for pg_advisory_xact_lock
+
+
+class StorageError(RuntimeError):
+    """The database cannot be used; the message says why in words a person can act on."""
+
+
+def default_url(path: str | os.PathLike[str]) -> str:
+    """Return the ``sqlite:///...`` URL of the database file at ``path`` (made absolute).
+
+    Characters that mean something in a URL (``%``, ``?``) are escaped, so any file name works.
+    """
+    absolute = Path(path).expanduser().absolute()
+    return URL.create("sqlite", database=str(absolute)).render_as_string(hide_password=False)
+
+
+@functools.cache
+def _script_directory() -> ScriptDirectory:
+    """The migration scripts shipped with the package (read once per process)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS_DIR))
+
+
+def _current_revisions(connection: Connection) -> tuple[str, ...]:
+    """The Alembic revision(s) the database is at; empty for a database never migrated."""
+    from alembic.runtime.migration import MigrationContext
+
+    return tuple(MigrationContext.configure(connection).get_current_heads())
+
+
+def _sqlite_path(url: URL) -> Path | None:
+    """The file behind a SQLite URL, or None for an in-memory database or another backend."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    if url.database.startswith("file:"):
+        return None
+    return Path(url.database).expanduser().absolute()
+
+
+def _blocking_file(folder: Path) -> Path | None:
+    """The nearest part of ``folder``'s path that exists but is not a folder, if any."""
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            return None if candidate.is_dir() else candidate
+    return None
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """Make sure the database file can be created: reject folders, create missing parents."""
+    prefix = f"cannot open the database at {path}"
+    if path.is_dir():
+        raise StorageError(f"{prefix}: that is a folder, not a file")
+    blocker = _blocking_file(path.parent)
+    if blocker is not None:
+        raise StorageError(f"{prefix}: {blocker} is a file, not a folder")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise StorageError(f"{prefix}: cannot create the folder {path.parent} ({reason})") from None
+    if not path.exists() and not os.access(path.parent, os.W_OK | os.X_OK):
+        raise StorageError(f"{prefix}: the folder is not writable")
+
+
+def _sqlite_reason(message: str, path: Path | None) -> str:
+    """Translate an SQLite error message into the reason a person would understand."""
+    text = message.lower()
+    if "unable to open database file" in text:
+        if path is not None and path.exists() and not os.access(path, os.R_OK | os.W_OK):
+            return "the file is not readable and writable by this user"
+        return "the file cannot be created or opened (check the folder and its permissions)"
+    if "file is not a database" in text or "malformed" in text:
+        return "the file is not a PolicyBot database or it is damaged"
+    if "readonly database" in text or "read-only" in text:
+        return "the file or its folder is read-only"
+    if "database is locked" in text or "database table is locked" in text:
+        return "another program kept the database locked for too long; try again"
+    return message
+
+
+def _on_sqlite_connect(in_memory: bool) -> Any:
+    """A connect hook enabling foreign keys, a busy timeout and WAL on each SQLite connection."""
+
+    def configure(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            if not in_memory:
+                cursor.execute("PRAGMA journal_mode = WAL")
+        finally:
+            cursor.close()
+
+    return configure
+
+
+def _create_engine(url: URL, path: Path | None) -> Engine:
+    """Build the engine; SQLite gets thread sharing, a busy timeout and its connect hook."""
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    connect_args = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDS}
+    in_memory = path is None and not str(url.database or "").startswith("file:")
+    pool_args: dict[str, Any] = {"poolclass": StaticPool} if in_memory else {}
+    engine = create_engine(url, connect_args=connect_args, **pool_args)
+    event.listen(engine, "connect", _on_sqlite_connect(in_memory))
+    return engine
+
+
+class Database:
+    """One PolicyBot database: its engine, its migrations and short transactional sessions.
+
+    Create it with a URL (see :func:`default_url`), call :meth:`migrate` once at start, then
+    use :meth:`session` for each unit of work. The object is safe to share between threads.
+    """
+
+    def __init__(self, url: str | URL) -> None:
+        """Prepare the engine; for SQLite also create the file's folder if it is missing."""
+        try:
+            self._url = make_url(url)
+        except sa_exc.ArgumentError:
+            raise StorageError(f"cannot use the database URL {url!r}: it is not valid") from None
+        self._path = _sqlite_path(self._url)
+        if self._path is not None:
+            _prepare_sqlite_file(self._path)
+        try:
+            self._engine = _create_engine(self._url, self._path)
+        except ImportError as error:
+            reason = f"its driver is not installed ({error})"
+            raise StorageError(f"cannot use the database at {self.where}: {reason}") from None
+        except sa_exc.ArgumentError as error:
+            reason = f"unknown kind of database ({error})"
+            raise StorageError(f"cannot use the database at {self.where}: {reason}") from None
+        self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+
+    @property
+    def where(self) -> str:
+        """The file path, or the URL without its password, for messages and logs."""
+        if self._path is not None:
+            return str(self._path)
+        return self._url.render_as_string(hide_password=True)
+
+    @property
+    def engine(self) -> Engine:
+        """The underlying SQLAlchemy engine (for tools and tests; prefer :meth:`session`)."""
+        return self._engine
+
+    @contextmanager
+    def _translated_errors(self) -> Iterator[None]:
+        """Turn driver errors about the database itself into a StorageError."""
+        try:
+            yield
+        except (sa_exc.OperationalError, sa_exc.InterfaceError) as error:
+            raise self._storage_error(error) from error
+        except sa_exc.DatabaseError as error:
+            if type(error) is not sa_exc.DatabaseError:
+                raise  # integrity, data and programming errors are for the caller
+            raise self._storage_error(error) from error
+
+    def _storage_error(self, error: sa_exc.DBAPIError) -> StorageError:
+        """The StorageError for a driver error, with a reason a person can act on."""
+        message = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        if self._url.get_backend_name() == "sqlite":
+            message = _sqlite_reason(message, self._path)
+        return StorageError(f"cannot open the database at {self.where}: {message}")
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """Yield a Session in a transaction: committed on success, rolled back on error."""
+        with self._translated_errors(), self._sessions() as session, session.begin():
+            yield session
+
+    def migrate(self) -> None:
+        """Bring the schema up to the newest migration; does nothing (quickly) when current."""
+        with self._translated_errors():
+            with self._engine.connect() as connection:
+                if self._at_head(connection):
+                    return
+            self._upgrade()
+
+    def _at_head(self, connection: Connection) -> bool:
+        """Whether the database is at the newest revision; refuses unknown revisions."""
+        current = _current_revisions(connection)
+        head = _script_directory().get_current_head()
+        if current == (head,):
+            return True
+        problem = self._unknown_revision_message(current)
+        if problem is not None:
+            raise StorageError(problem)
+        return False
+
+    def _upgrade(self) -> None:
+        """Run the pending migrations in one transaction, holding a lock against other starts."""
+        from alembic import command
+        from alembic.config import Config
+
+        with self._engine.connect() as connection:
+            self._lock_for_migration(connection)
+            if self._at_head(connection):  # another process migrated while we waited
+                connection.rollback()
+                return
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS_DIR))
+            config.set_main_option("path_separator", "os")
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            connection.commit()
+
+    def _lock_for_migration(self, connection: Connection) -> None:
+        """Take the database's write lock so two processes cannot migrate at the same time."""
+        backend = connection.dialect.name
+        if backend == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        elif backend == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})")
+
+    def _unknown_revision_message(self, current: tuple[str, ...]) -> str | None:
+        """A message if the database is at a revision these migrations do not contain."""
+        script = _script_directory()
+        known = {revision.revision for revision in script.walk_revisions()}
+        unknown = [revision for revision in current if revision not in known]
+        if not unknown:
+            return None
+        return (
+            f"the database at {self.where} is at revision {', '.join(unknown)}, which this "
+            "version of PolicyBot does not know; was it written by a newer version?"
+        )
+
+    def check(self) -> str | None:
+        """Return None if the schema is current, else a sentence saying what is out of date.
+
+        Unlike :meth:`migrate` it changes nothing, so ``policybot db check`` can report safely.
+        Raises StorageError if the database cannot be opened at all.
+        """
+        with self._translated_errors(), self._engine.connect() as connection:
+            current = _current_revisions(connection)
+        head = _script_directory().get_current_head()
+        if current == (head,):
+            return None
+        unknown = self._unknown_revision_message(current)
+        if unknown is not None:
+            return unknown
+        if not current:
+            return f"the database at {self.where} is empty; starting PolicyBot creates its tables"
+        return (
+            f"the database at {self.where} is at revision {', '.join(current)} but this version "
+            f"of PolicyBot needs {head}; starting PolicyBot upgrades it"
+        )
+
+    def dispose(self) -> None:
+        """Close every pooled connection (call at exit; the object must not be used after)."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Database:
+        """Use the database in a ``with`` block that disposes of it at the end."""
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        """Dispose of the engine when the ``with`` block ends."""
+        self.dispose()

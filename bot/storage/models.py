@@ -1,0 +1,181 @@
+"""Tables PolicyBot keeps: policy versions, acknowledgements, unanswered questions, checklists.
+
+The models are written for both SQLite (the default) and PostgreSQL: no backend-specific
+types, constraint names fixed by a naming convention so later migrations can refer to them,
+and every timestamp stored as UTC through :class:`UTCDateTime`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as UTC and always read back as an aware UTC datetime.
+
+    PostgreSQL keeps it in a ``timestamp with time zone``; SQLite has no time zones, so the
+    value is stored as naive UTC text and the zone is re-attached when read. Naive datetimes
+    are refused on the way in, because their meaning would depend on the server's clock.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Convert an aware datetime to UTC (naive UTC for SQLite) before storing it."""
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"refusing to store a naive datetime: {value!r}")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Return the stored value as an aware UTC datetime, whatever the backend gave."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base carrying the shared metadata and its naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, bool]: JSON(),
+        list[str]: JSON(),
+    }
+
+
+class Policy(Base):
+    """A policy PolicyBot knows about, e.g. ``la-crosse``; its texts live in versions."""
+
+    __tablename__ = "policies"
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    organization: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+
+
+class PolicyVersion(Base):
+    """One published text of a policy, numbered 1, 2, ... and fingerprinted by SHA-256."""
+
+    __tablename__ = "policy_versions"
+    __table_args__ = (UniqueConstraint("policy_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    policy_id: Mapped[str] = mapped_column(ForeignKey("policies.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(Text)
+    effective: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime]
+    published_by: Mapped[str | None] = mapped_column(Text)
+
+
+def _version_fk() -> ForeignKeyConstraint:
+    """A foreign key from (policy_id, version) to the policy version it refers to."""
+    return ForeignKeyConstraint(
+        ["policy_id", "version"], ["policy_versions.policy_id", "policy_versions.number"]
+    )
+
+
+class Acknowledgement(Base):
+    """A person's statement, on one platform, that they read one version of a policy."""
+
+    __tablename__ = "acknowledgements"
+    __table_args__ = (
+        UniqueConstraint("platform", "person", "policy_id", "version"),
+        _version_fk(),
+        Index(None, "policy_id", "version"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String)
+    person: Mapped[str] = mapped_column(String)
+    display_name: Mapped[str | None] = mapped_column(Text)
+    policy_id: Mapped[str] = mapped_column(String)
+    version: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    acknowledged_at: Mapped[datetime]
+
+
+class UnansweredQuestion(Base):
+    """A question the bot could not answer well; deliberately without the asker's identity."""
+
+    __tablename__ = "unanswered_questions"
+    __table_args__ = (Index(None, "policy_id", "asked_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    policy_id: Mapped[str] = mapped_column(ForeignKey("policies.id"))
+    text: Mapped[str] = mapped_column(Text)
+    best_score: Mapped[float] = mapped_column(Float)
+    asked_at: Mapped[datetime]
+
+
+class ChecklistDraft(Base):
+    """The answers so far of a checklist someone has not finished, one per conversation."""
+
+    __tablename__ = "checklist_drafts"
+    __table_args__ = (UniqueConstraint("platform", "person", "conversation"), _version_fk())
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String)
+    person: Mapped[str] = mapped_column(String)
+    conversation: Mapped[str] = mapped_column(String)
+    policy_id: Mapped[str] = mapped_column(String)
+    version: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[dict[str, bool]]
+    draft_text: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ChecklistResult(Base):
+    """The outcome of a finished checklist: verdict, answers and the reasons behind it."""
+
+    __tablename__ = "checklist_results"
+    __table_args__ = (_version_fk(), Index(None, "policy_id", "finished_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String)
+    person: Mapped[str] = mapped_column(String)
+    policy_id: Mapped[str] = mapped_column(String)
+    version: Mapped[int] = mapped_column(Integer)
+    verdict: Mapped[str] = mapped_column(String)
+    answers: Mapped[dict[str, bool]]
+    reasons: Mapped[list[str]]
+    draft_text: Mapped[str | None] = mapped_column(Text)
+    finished_at: Mapped[datetime]

@@ -1,0 +1,141 @@
+"""Text handling shared by the parser and the matcher: markup removal, normalization, tokens."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+
+import snowballstemmer  # type: ignore[import-untyped]
+
+_BREAK_TAG = re.compile(r"<\s*(br|/p|p|/div|div|/li|tr|/tr|h[1-6]|/h[1-6])\b[^>]*>", re.IGNORECASE)
+_LIST_TAG = re.compile(r"<\s*li\b[^>]*>", re.IGNORECASE)
+_ANY_TAG = re.compile(r"<[^<>]{0,500}>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+_TOKEN = re.compile(r"[a-z0-9]+")
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\[(“\"‘']?[A-Z0-9])")
+
+_ASCII_FOLD = str.maketrans(
+    {
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+        "–": "-",
+        "—": "-",
+        "\u00a0": " ",
+    }
+)
+
+STOPWORDS = frozenset(
+    """
+    a about am an and any anything are as at be been being but by can could did do does
+    doing done for from get gets getting go going got had has have having he her here hers
+    him his how i if im in into is it its ive just let lets may me might mine must my myself
+    no not of off ok okay on one onto or our ours out over please really she should so some
+    something such than that thats the their them then there these they this those to too u
+    under up us very want wanted wants was we were what whats when where whether which while
+    who whom whose why will with would ya yes you your youre yours yourself
+    """.split()
+)
+
+# Words that frame a question about a policy without saying what it is about.
+FRAME_WORDS = frozenset(
+    """
+    allowed allow anyone anybody anyway ask asking care cool count counts deal does else
+    even fine gonna guess hey hi hello idea kind know lol mean ok okay permitted policy
+    policies problem problems probably pretty question questions right rule rules say says
+    supposed sure tell thanks thank think thinking thing things wanna wondering stuff still
+    also need needs
+    """.split()
+)
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+def markup_to_text(raw: str) -> str:
+    """Turn an HTML-ish export (Laserfiche, Word-to-HTML) into plain lines; plain text as is."""
+    if "<" not in raw and "&" not in raw:
+        return raw
+    text = _LIST_TAG.sub("\n• ", raw)
+    text = _BREAK_TAG.sub("\n", text)
+    text = _ANY_TAG.sub(" ", text)
+    return html.unescape(text)
+
+
+def clean_control(text: str) -> str:
+    """Drop control and zero-width characters that terminals, chat apps and PDFs leave behind."""
+    return _CONTROL.sub(" ", text)
+
+
+def fold(text: str) -> str:
+    """Lowercase with typographic quotes and accents folded to plain ASCII, for comparison."""
+    text = clean_control(text).translate(_ASCII_FOLD).lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """Lowercase alphanumeric words of a text; apostrophes are dropped ("don't" -> "dont")."""
+    return _TOKEN.findall(fold(text).replace("'", ""))
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The Snowball stem of one lowercase word, cached because the vocabulary is small."""
+    return str(_stemmer.stemWord(word))
+
+
+def light_stem(word: str) -> str:
+    """Strip only inflections (plurals, -ed, -ing): "disciplined" ~ "discipline", but not
+    "performance" ~ "performs", which the Snowball stem would merge."""
+    for suffix in ("ies", "es", "s", "ed", "ing", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word.rstrip("e") if len(word) > 4 else word
+
+
+def sentences(text: str) -> list[str]:
+    """Split prose into sentences at terminal punctuation followed by a capitalised word."""
+    parts = _SENTENCE_END.split(text.strip())
+    return [part.strip() for part in parts if part.strip()]
+
+
+def collapse_spaces(text: str) -> str:
+    """One space between words, none at the ends."""
+    return " ".join(text.split())
+
+
+def rejoin_split_words(text: str) -> str:
+    """Rejoin words an export split in two ("ci ty" -> "city").
+
+    Two adjacent fragments are joined when neither occurs anywhere else in the text as a word
+    while their concatenation does, at least twice. The text is its own dictionary, so this works
+    for any policy without a word list.
+    """
+    counts = Counter(word.lower() for word in re.findall(r"[A-Za-z]+", text))
+
+    def is_fragment_pair(left: str, right: str) -> bool:
+        joined = (left + right).lower()
+        return counts[left.lower()] <= 1 and counts[right.lower()] <= 1 and counts[joined] >= 2
+
+    pieces = re.split(r"([A-Za-z]+)", text)
+    # pieces alternates separator, word, separator, word, ...; odd indexes are words.
+    index = 1
+    while index + 2 < len(pieces):
+        separator = pieces[index + 1]
+        left, right = pieces[index], pieces[index + 2]
+        joinable = re.fullmatch(r"[ \t]+|-[ \t]*\n?[ \t]*", separator) is not None
+        if joinable and right.islower() and is_fragment_pair(left, right):
+            pieces[index : index + 3] = [left + right]
+            continue
+        index += 2
+    return "".join(pieces)
+
+
+def compact(text: str) -> str:
+    """Lowercase letters and digits only: how the evaluation compares clause text."""
+    return "".join(_TOKEN.findall(fold(markup_to_text(text))))
