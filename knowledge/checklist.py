@@ -592,7 +592,9 @@ def _text_field(problems: _Problems, where: str, item: dict[str, Any], name: str
 
 
 def _optional_text(problems: _Problems, where: str, item: dict[str, Any], name: str) -> str | None:
-    return _text_field(problems, where, item, name) or None if name in item else None
+    if name not in item:
+        return None
+    return _text_field(problems, where, item, name) or None
 
 
 def _text_list(problems: _Problems, where: str, item: dict[str, Any], name: str) -> list[str]:

@@ -126,8 +126,9 @@ def _compile_regex(expression: str) -> re.Pattern[str]:
         raise PatternError("the regular expression after 're:' is empty")
     if _has_nested_repeat(expression):
         raise PatternError(
-            "the regular expression repeats a group that itself repeats (like '(a+)+'), "
-            "which can make checking a long draft hang; rewrite it without the nested repeat"
+            "the regular expression repeats a group that itself repeats or has alternatives "
+            "(like '(a+)+' or '(a|aa)*'), which can make checking a long draft hang; rewrite "
+            "it, or make the group atomic with '(?>...)'"
         )
     try:
         return re.compile(expression, re.IGNORECASE)
@@ -136,25 +137,26 @@ def _compile_regex(expression: str) -> re.Pattern[str]:
 
 
 def _has_nested_repeat(expression: str) -> bool:
-    """True if a quantified, non-atomic group contains an unbounded repeat: ``(a+)+``, ``(a*b)*``.
+    """True if a repeated, non-atomic group holds a repeat or alternatives: ``(a+)+``, ``(a|aa)*``.
 
-    A deliberately simple scan: it errs on the side of refusing an expression.
+    A deliberately simple scan that errs on the side of refusing an expression. Possessive
+    repeats of a group (``(...)++``) and atomic groups (``(?>...)``) are allowed.
     """
-    stack: list[tuple[bool, bool]] = []  # (group is atomic, group contains an unbounded repeat)
-    inner = False
+    stack: list[tuple[bool, bool]] = []  # (group is atomic, enclosing group was risky so far)
+    risky = False  # the innermost open group contains a repeat or a '|'
     for index, char, escaped, in_class in _regex_chars(expression):
         if escaped or in_class:
             continue
         if char == "(":
-            stack.append((expression.startswith("(?>", index), inner))
-            inner = False
+            stack.append((expression.startswith("(?>", index), risky))
+            risky = False
         elif char == ")" and stack:
             atomic, outer = stack.pop()
-            if inner and not atomic and _quantifier_follows(expression, index + 1):
+            if risky and not atomic and _greedy_repeat_follows(expression, index + 1):
                 return True
-            inner = outer or inner
-        elif char in "*+" or (char == "{" and re.match(r"\{\d*,\}", expression[index:])):
-            inner = True
+            risky = outer or risky
+        elif char in "*+|{":
+            risky = True
     return False
 
 
@@ -176,9 +178,10 @@ def _regex_chars(expression: str) -> Iterator[tuple[int, str, bool, bool]]:
             in_class = False
 
 
-def _quantifier_follows(expression: str, index: int) -> bool:
-    rest = expression[index:]
-    return rest[:1] in ("*", "+") or re.match(r"\{\d*,\d*\}", rest) is not None
+def _greedy_repeat_follows(expression: str, index: int) -> bool:
+    """True if a backtracking repeat (``*``, ``+``, ``{m,n}``, not possessive) starts here."""
+    match = re.match(r"(?:[*+]|\{\d*,?\d*\})(\+?)", expression[index:])
+    return match is not None and not match.group(1)
 
 
 def scan_draft(checklist: Checklist, text: str) -> list[Signal]:

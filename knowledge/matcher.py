@@ -9,6 +9,7 @@ covers, so a question about something the policy never mentions gets "I don't kn
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 from collections import Counter
@@ -28,6 +29,7 @@ _EXPANSION_WEIGHT = 0.75
 _SIMILARITY_WEIGHT = 0.35
 _DERIVED_FORM_WEIGHT = 0.5
 _BIGRAM_WEIGHT = 1.0
+_RERANK = 40
 _SCORE_SCALE = 3.0
 UNKNOWN_WEIGHT = 1.0
 
@@ -97,7 +99,10 @@ class PolicyIndex:
             for term in bag:
                 self._postings.setdefault(term, []).append(position)
         self._snippets = [_snippets(clause) for clause in policy.clauses]
-        self._bigrams = [_bigrams(snippets) for snippets in self._snippets]
+        self._bigram_postings: dict[tuple[str, str], list[int]] = {}
+        for position, snippets in enumerate(self._snippets):
+            for pair in _bigrams(snippets):
+                self._bigram_postings.setdefault(pair, []).append(position)
         clause_words = [_clause_words(clause) for clause in policy.clauses]
         self._forms = [{light_stem(word) for word in found} for found in clause_words]
         self.analyzer = Analyzer(set().union(*clause_words), synonyms)
@@ -105,33 +110,33 @@ class PolicyIndex:
     def search(self, question: str, limit: int = 5) -> list[Match]:
         """Clauses ranked best first, each with its confidence; empty when nothing overlaps."""
         units = self.analyzer.units(question)
-        if not units:
-            return []
         weights = [self._unit_weight(unit) for unit in units]
-        total_weight = sum(weights)
-        candidates = {
-            position
-            for unit in units
-            for stems in (unit.stems, *unit.expansions)
-            for term in stems
-            for position in self._postings.get(term, ())
-        }
+        scores: dict[int, float] = {}
+        covered: dict[int, float] = {}
+        for unit, weight in zip(units, weights, strict=True):
+            for position, (contribution, share) in self._unit_matches(unit).items():
+                scores[position] = scores.get(position, 0.0) + contribution
+                covered[position] = covered.get(position, 0.0) + weight * share
+        if not scores:
+            return []
         query_text = " ".join(unit.surface for unit in units)
-        query_bigrams = _bigrams([_stem_string(query_text)])
-        scored = []
-        for position in candidates:
-            covered, score = self._score(units, weights, position)
-            score += sum(
-                self._bigram_weight(pair) for pair in query_bigrams & self._bigrams[position]
-            )
+        for pair in _bigrams([_stem_string(query_text)]):
+            for position in self._bigram_postings.get(pair, ()):
+                if position in scores:
+                    scores[position] += self._bigram_weight(pair)
+        shortlist = heapq.nlargest(_RERANK, scores, key=lambda position: scores[position])
+        total_weight = sum(weights)
+        ranked = []
+        for position in shortlist:
             similarity = self._similarity(query_text, position)
-            coverage = covered / total_weight
+            coverage = covered[position] / total_weight
+            score = scores[position]
             confidence = math.sqrt(coverage) * (1 - math.exp(-score / _SCORE_SCALE))
-            scored.append((score * (1 + _SIMILARITY_WEIGHT * similarity), confidence, position))
-        scored.sort(key=lambda item: (-item[0], item[2]))
+            ranked.append((score * (1 + _SIMILARITY_WEIGHT * similarity), confidence, position))
+        ranked.sort(key=lambda item: (-item[0], item[2]))
         return [
             Match(self.policy.clauses[position], round(score, 4), round(confidence, 4))
-            for score, confidence, position in scored[:limit]
+            for score, confidence, position in ranked[:limit]
         ]
 
     def _unit_weight(self, unit: Unit) -> float:
@@ -141,24 +146,39 @@ class PolicyIndex:
         expanded = [self._idf[t] for stems in unit.expansions for t in stems if t in self._idf]
         return max(expanded) if expanded else self._unknown_weight
 
-    def _score(self, units: list[Unit], weights: list[float], position: int) -> tuple[float, float]:
-        covered = score = 0.0
-        for unit, weight in zip(units, weights, strict=True):
-            direct = _mean(self._bm25(term, position) for term in unit.stems)
+    def _unit_matches(self, unit: Unit) -> dict[int, tuple[float, float]]:
+        """Per clause: what this unit adds to the score, and the share of its weight covered.
+
+        A word counts fully where the clause has it in the same form; where only the stem is
+        shared ("performance" and "performs") it counts half; a synonym counts a little less.
+        """
+        direct = self._phrase_scores(unit.stems)
+        expanded: dict[int, float] = {}
+        for stems in unit.expansions:
+            for position, value in self._phrase_scores(stems).items():
+                expanded[position] = max(expanded.get(position, 0.0), _EXPANSION_WEIGHT * value)
+        single_word = len(unit.stems) == 1
+        form = light_stem(unit.surface)
+        result = {}
+        for position in direct.keys() | expanded.keys():
+            value = direct.get(position, 0.0)
             factor = 1.0
-            if len(unit.stems) == 1 and light_stem(unit.surface) not in self._forms[position]:
-                factor = _DERIVED_FORM_WEIGHT  # "performance" only shares a stem with "performs"
-            expanded = _EXPANSION_WEIGHT * max(
-                (_mean(self._bm25(t, position) for t in stems) for stems in unit.expansions),
-                default=0.0,
-            )
-            if direct * factor >= expanded and direct > 0:
-                covered += weight * factor
-                score += direct * factor
-            elif expanded > 0:
-                covered += weight
-                score += expanded
-        return covered, score
+            if single_word and form not in self._forms[position]:
+                factor = _DERIVED_FORM_WEIGHT
+            synonym = expanded.get(position, 0.0)
+            if value * factor >= synonym and value > 0:
+                result[position] = (value * factor, factor)
+            else:
+                result[position] = (synonym, 1.0)
+        return result
+
+    def _phrase_scores(self, stems: tuple[str, ...]) -> dict[int, float]:
+        """The mean BM25 of the stems in each clause that has any of them."""
+        totals: dict[int, float] = {}
+        for term in stems:
+            for position in self._postings.get(term, ()):
+                totals[position] = totals.get(position, 0.0) + self._bm25(term, position)
+        return {position: total / len(stems) for position, total in totals.items()}
 
     def _bigram_weight(self, pair: tuple[str, str]) -> float:
         """Two asked words that stand together in the clause ("post ... public") count extra."""
@@ -260,8 +280,3 @@ def _bigrams(snippets: list[str]) -> set[tuple[str, str]]:
 
 def _stem_string(text: str) -> str:
     return " ".join(stem(word) for word in words(text) if word not in STOPWORDS)
-
-
-def _mean(values: object) -> float:
-    items = list(values)  # type: ignore[call-overload]
-    return sum(items) / len(items) if items else 0.0
