@@ -6,6 +6,7 @@ Platform SDKs are imported only by the commands that need them, so terminal comm
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -40,6 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
     ask.add_argument("question", nargs="?", help="the question; without it, one per input line")
 
+    check = commands.add_parser("check", help='walk the "can I post this?" checklist')
+    check.add_argument("--policy", help="policy id (default: the configured default policy)")
+    check.add_argument("--user", help="who you are (default: your login name)")
+    check.add_argument("--list", action="store_true", help="print the checklist instead")
+    check.add_argument("--json", action="store_true", help="with --list: as JSON")
+
     report = commands.add_parser("report", help="reports for HR")
     kinds = report.add_subparsers(dest="report", metavar="REPORT", required=True)
     acks = kinds.add_parser("acks", help="who acknowledged the policy, and when")
@@ -70,6 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(error), 1)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (`policybot ask ... | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     finally:
         app.close()
 
@@ -78,6 +88,7 @@ def _dispatch(app: App, args: argparse.Namespace) -> int:
     handlers: dict[str, Callable[[App, argparse.Namespace], int]] = {
         "chat": _chat,
         "ask": _ask,
+        "check": _check,
         "report": reports.run_report,
     }
     return handlers[args.command](app, args)
@@ -95,6 +106,14 @@ def _ask(app: App, args: argparse.Namespace) -> int:
     return run_ask(
         app, policy_id=args.policy, question=args.question, top_k=args.top, as_json=args.json
     )
+
+
+def _check(app: App, args: argparse.Namespace) -> int:
+    from adapters.console.chat import run_chat, run_checklist_listing
+
+    if args.list:
+        return run_checklist_listing(app, policy_id=args.policy, as_json=args.json)
+    return run_chat(app, policy_id=args.policy, user=args.user, first_message="check")
 
 
 def _top_k(value: str) -> int:

@@ -20,14 +20,22 @@ from knowledge.models import Clause, Policy, PolicyMetadata
 from knowledge.sources import build_policy, seed_sources
 
 QUESTIONS = [
-    "can I post photos of my crew?", "do i need a disclaimer", "can i get fired for a tweet",
-    "can I use my city email for facebook", "is liking a post a problem", "what about lawsuits",
-    "can i link my blog from the city website", "how many vacation days do i get",
-    "dose the polcy let me tweet at work", "can i campaign for my friend at city hall",
+    "can I post photos of my crew?",
+    "do i need a disclaimer",
+    "can i get fired for a tweet",
+    "can I use my city email for facebook",
+    "is liking a post a problem",
+    "what about lawsuits",
+    "can i link my blog from the city website",
+    "how many vacation days do i get",
+    "dose the polcy let me tweet at work",
+    "can i campaign for my friend at city hall",
 ]
-WORDS = ("parking badge uniform fleet radio key printer ladder vehicle overtime timesheet budget "
-         "permit inspection zoning library pool snow plow water sewer street tree park fire police "
-         "records training travel meal contract vendor bid audit grant payroll leave").split()
+WORDS = (
+    "parking badge uniform fleet radio key printer ladder vehicle overtime timesheet budget "
+    "permit inspection zoning library pool snow plow water sewer street tree park fire police "
+    "records training travel meal contract vendor bid audit grant payroll leave"
+).split()
 
 
 def timed(matcher: Matcher, policy_id: str, questions: list[str], rounds: int) -> list[float]:
@@ -45,9 +53,15 @@ def timed(matcher: Matcher, policy_id: str, questions: list[str], rounds: int) -
 def generated_policy(count: int) -> Policy:
     rng = random.Random(7)
     clauses = tuple(
-        Clause("generated", f"clause-{n}", f"clause {n}", " ".join(rng.sample(WORDS, 3)).title(),
-               "Employees " + " ".join(rng.choice(WORDS) for _ in range(25)) + ".", n,
-               phrasings=(" ".join(rng.sample(WORDS, 6)),))
+        Clause(
+            "generated",
+            f"clause-{n}",
+            f"clause {n}",
+            " ".join(rng.sample(WORDS, 3)).title(),
+            "Employees " + " ".join(rng.choice(WORDS) for _ in range(25)) + ".",
+            n,
+            phrasings=(" ".join(rng.sample(WORDS, 6)),),
+        )
         for n in range(1, count + 1)
     )
     return Policy(PolicyMetadata("generated", "Generated", "Org", "bench"), "", clauses)
@@ -56,16 +70,27 @@ def generated_policy(count: int) -> Policy:
 def report(name: str, samples: list[float]) -> None:
     ordered = sorted(samples)
     p95 = ordered[int(len(ordered) * 0.95)]
-    print(f"{name}: median {statistics.median(samples):.3f} ms, p95 {p95:.3f} ms "
-          f"({len(samples)} questions)")
+    print(
+        f"{name}: median {statistics.median(samples):.3f} ms, p95 {p95:.3f} ms "
+        f"({len(samples)} questions)"
+    )
 
 
 def startup_seconds() -> float:
     with tempfile.TemporaryDirectory() as folder:
         config = Path(folder) / "app.yaml"
         config.write_text(f"database:\n  path: {folder}/bench.sqlite3\n")
-        command = [sys.executable, "-m", "adapters.cli", "--config", str(config), "ask",
-                   "--policy", "la-crosse", "can I post photos of my crew?"]
+        command = [
+            sys.executable,
+            "-m",
+            "adapters.cli",
+            "--config",
+            str(config),
+            "ask",
+            "--policy",
+            "la-crosse",
+            "can I post photos of my crew?",
+        ]
         subprocess.run(command, check=True, capture_output=True)  # first run migrates
         runs = []
         for _ in range(5):
@@ -77,8 +102,10 @@ def startup_seconds() -> float:
 
 def main() -> int:
     seeds = Matcher([build_policy(source) for source in seed_sources()])
-    report("seed policies", timed(seeds, "la-crosse", QUESTIONS, 50)
-           + timed(seeds, "lake-elmo", QUESTIONS, 50))
+    report(
+        "seed policies",
+        timed(seeds, "la-crosse", QUESTIONS, 50) + timed(seeds, "lake-elmo", QUESTIONS, 50),
+    )
     started = time.perf_counter()
     big = Matcher([generated_policy(5000)])
     print(f"5,000-clause policy indexed in {time.perf_counter() - started:.2f} s")

@@ -9,15 +9,19 @@ from datetime import UTC, datetime
 
 from bot import records
 from bot.answers import answer_reply, clause_reply
+from bot.checklist_dialog import ChecklistDialog
 from bot.config import Config
 from bot.help import help_reply
 from bot.library import Library, UnknownPolicy
 from bot.messages import Button, Incoming, Reply
 from bot.storage.database import Database
+from bot.yesno import parse_yes_no
 from knowledge.matcher import MatchResult, Outcome
 from knowledge.text import clean_control, collapse_spaces
 
 MAX_INPUT_CHARS = 2000
+_CHECK = re.compile(r"(?is)\s*/?check(?:list)?\s*(?:[:\-]\s*(?P<draft>.*))?")
+_KNOWN_COMMANDS = {"help", "?", "status", "ack", "acknowledge"}
 _ACK_WORDS = {"ack", "acknowledge", "i acknowledge", "acknowledged", "i have read the policy"}
 
 
@@ -49,6 +53,7 @@ class PolicyBot:
         self.library = library
         self.clock = clock
         self._pending: dict[tuple[str, str, str], _Pending] = {}
+        self.checklists = ChecklistDialog(db, clock)
 
     def handle(self, message: Incoming) -> list[Reply]:
         """Everything the bot says in response to one message."""
@@ -76,6 +81,41 @@ class PolicyBot:
         return self._route(message, policy_id, text)
 
     def _route(self, message: Incoming, policy_id: str, text: str) -> list[Reply]:
+        if match := _CHECK.fullmatch(text):
+            return self.start_checklist(message, policy_id, match.group("draft"))
+        if self.checklists.active(message):
+            return self._checklist_turn(message, policy_id, text)
+        return self._command(message, policy_id, text)
+
+    def start_checklist(self, message: Incoming, policy_id: str, draft: str | None) -> list[Reply]:
+        """Begin the "can I post this?" checklist, reading the pasted draft if any."""
+        policy = self.library.policy(policy_id)
+        checklist = self.library.checklist(policy_id)
+        if checklist is None:
+            return [_notice("error", f"There is no checklist for the {policy.title} yet.")]
+        return self.checklists.start(message, policy, checklist, (draft or "").strip() or None)
+
+    def _checklist_turn(self, message: Incoming, policy_id: str, text: str) -> list[Reply]:
+        """An answer moves the checklist on; anything else is handled, then the question repeats."""
+        policy = self.library.policy(policy_id)
+        checklist = self.library.checklist(policy_id)
+        assert checklist is not None  # a checklist was started for this policy
+        stepped = self.checklists.step(message, policy, checklist, text)
+        if stepped is not None:
+            return stepped
+        if len(text.split()) < 2 and text.lower() not in _KNOWN_COMMANDS:
+            replies = [
+                _notice(
+                    "checklist_unclear",
+                    f"Sorry, I didn't understand {text!r}. Please answer yes or no.",
+                )
+            ]
+        else:
+            replies = self._command(message, policy_id, text)
+        reminder = self.checklists.reminder(message, policy, checklist)
+        return [*replies, reminder] if reminder else replies
+
+    def _command(self, message: Incoming, policy_id: str, text: str) -> list[Reply]:
         command = text.lower().rstrip(".!")
         if command in ("help", "?", "/help", "menu"):
             return [help_reply(self.library.policy(policy_id))]
@@ -87,6 +127,17 @@ class PolicyBot:
             return [self._show(message, policy_id, match.group(1))]
         if command.isdigit() and self._key(message) in self._pending:
             return [self._choose(message, int(command))]
+        if parse_yes_no(command) is not None and len(command.split()) <= 2:
+            return [
+                _notice(
+                    "no_question_waiting",
+                    "There is no question waiting for a yes or "
+                    "no. Type 'check' to start the \"can I post this?\" checklist, or "
+                    "ask me a question.",
+                )
+            ]
+        if clause_id := self._named_clause(policy_id, command):
+            return [self._show(message, policy_id, clause_id, question=text)]
         return [self.answer(message, policy_id, text)]
 
     def consult(self, policy_id: str, question: str, top_k: int | None = None) -> MatchResult:
@@ -182,12 +233,24 @@ class PolicyBot:
             data={"policy": policy.id, "up_to_date": state.up_to_date},
         )
 
-    def _show(self, message: Incoming, policy_id: str, clause_id: str) -> Reply:
+    def _named_clause(self, policy_id: str, text: str) -> str | None:
+        """The clause a message names outright ("what does clause 9 say?"), if it names one."""
+        policy = self.library.policy(policy_id)
+        for clause in policy.clauses:
+            if any(ch.isdigit() for ch in clause.label) and re.search(
+                rf"\b{re.escape(clause.label)}\b", text, re.IGNORECASE
+            ):
+                return clause.id
+        return None
+
+    def _show(
+        self, message: Incoming, policy_id: str, clause_id: str, question: str | None = None
+    ) -> Reply:
         policy = self.library.policy(policy_id)
         if clause_id not in policy.clause_ids:
             return _notice("error", f"The {policy.title} has no part called {clause_id!r}.")
         pending = self._pending.pop(self._key(message), None)
-        question = pending.question if pending else ""
+        question = question or (pending.question if pending else "")
         return clause_reply(
             policy,
             policy.clause(clause_id),

@@ -15,6 +15,7 @@ from bot import records
 from bot.config import Config
 from bot.storage.database import Database
 from knowledge.analysis import Analyzer
+from knowledge.checklist import Checklist, load_policy_checklist
 from knowledge.matcher import Matcher, Thresholds
 from knowledge.models import Policy
 from knowledge.sources import PolicySource, build_policy, seed_sources
@@ -27,13 +28,16 @@ class UnknownPolicy(KeyError):
 class Library:
     """Indexed policies by id, with the matcher that answers questions about them."""
 
-    def __init__(self, policies: list[Policy], config: Config) -> None:
+    def __init__(
+        self, policies: list[Policy], config: Config, checklists: dict[str, Checklist] | None = None
+    ) -> None:
         settings = config.matcher
         self.matcher = Matcher(
             policies,
             thresholds=Thresholds(settings.confidence_threshold, settings.ambiguity_margin),
         )
         self._policies = {policy.id: policy for policy in policies}
+        self.checklists = checklists or {}
 
     @property
     def policy_ids(self) -> list[str]:
@@ -47,14 +51,27 @@ class Library:
             known = ", ".join(self.policy_ids)
             raise UnknownPolicy(f"there is no policy {policy_id!r} (known: {known})") from None
 
+    def checklist(self, policy_id: str) -> Checklist | None:
+        """The policy's "can I post this?" checklist, if it has one."""
+        return self.checklists.get(policy_id)
+
     def analyzer(self, policy_id: str) -> Analyzer:
         return self.matcher.index(policy_id).analyzer
 
 
 def load_library(db: Database, config: Config, now: Callable[[], datetime]) -> Library:
-    """Sync the seed policies into the database and index their current versions."""
-    policies = [_current_policy(db, source, now()) for source in seed_sources()]
-    return Library(policies, config)
+    """Sync the seed policies into the database and index their current versions.
+
+    Each policy's checklist is validated against its clauses here, so a broken checklist file
+    stops the start with a message naming the file and the question to fix.
+    """
+    policies, checklists = [], {}
+    for source in seed_sources():
+        policy = _current_policy(db, source, now())
+        policies.append(policy)
+        if source.directory and (source.directory / "checklist.yaml").exists():
+            checklists[policy.id] = load_policy_checklist(source.directory, policy.clause_ids)
+    return Library(policies, config, checklists)
 
 
 def _current_policy(db: Database, source: PolicySource, now: datetime) -> Policy:

@@ -1,4 +1,4 @@
-""""Can I post this?" checklists: the YAML schema, loading with validation, and the engine.
+""" "Can I post this?" checklists: the YAML schema, loading with validation, and the engine.
 
 Each policy keeps a ``checklist.yaml`` beside its text, written for HR to read and edit. It
 holds yes/no questions (each citing the clauses behind it), where each answer leads (the next
@@ -77,13 +77,25 @@ _TOP_FIELDS = {
     "reminders": False,
     "signals": False,
 }
-_QUESTION_FIELDS = {"id": True, "text": True, "help": False, "clauses": True,
-                    "if_yes": True, "if_no": True}
+_QUESTION_FIELDS = {
+    "id": True,
+    "text": True,
+    "help": False,
+    "clauses": True,
+    "if_yes": True,
+    "if_no": True,
+}
 _BRANCH_FIELDS = {"next": True, "add": False}
 _OUTCOME_FIELDS = {"id": True, "verdict": True, "text": True, "clauses": True, "approvers": False}
 _REMINDER_FIELDS = {"id": True, "text": True, "clauses": True}
-_SIGNAL_FIELDS = {"id": True, "meaning": True, "clauses": True, "patterns": False,
-                  "link_hosts": False, "suggests": False}
+_SIGNAL_FIELDS = {
+    "id": True,
+    "meaning": True,
+    "clauses": True,
+    "patterns": False,
+    "link_hosts": False,
+    "suggests": False,
+}
 _SUGGEST_FIELDS = {"question": True, "answer": True}
 
 
@@ -286,8 +298,9 @@ class Checklist:
         reached = [self.outcomes[oid] for oid in ids]
         reasons = tuple(sorted(reached, key=lambda r: -_severity(r.verdict)))
         verdict = reasons[0].verdict or "ok"
-        approvers = _unique(role for r in reasons if r.verdict == "needs_authorization"
-                            for role in r.approvers)
+        approvers = _unique(
+            role for r in reasons if r.verdict == "needs_authorization" for role in r.approvers
+        )
         wants_disclaimer = any(r.verdict == "ok_with_disclaimer" for r in reasons)
         return Verdict(
             verdict=verdict,
@@ -328,8 +341,10 @@ def load_policy_checklist(policy_dir: str | Path, clause_ids: Collection[str]) -
     if checklist.policy != policy_dir.name:
         raise ChecklistError(
             checklist.source,
-            [f"field 'policy' is '{checklist.policy}' but the file is in the folder of "
-             f"policy '{policy_dir.name}'"],
+            [
+                f"field 'policy' is '{checklist.policy}' but the file is in the folder of "
+                f"policy '{policy_dir.name}'"
+            ],
         )
     return checklist
 
@@ -348,16 +363,16 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
         if key in seen:
             line = key_node.start_mark.line + 1
             raise yaml.constructor.ConstructorError(
-                None, None, f"the field '{key}' is written twice (line {line})",
+                None,
+                None,
+                f"the field '{key}' is written twice (line {line})",
                 key_node.start_mark,
             )
         seen.add(key)
     return loader.construct_mapping(node)
 
 
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def _read_yaml(path: Path) -> Any:
@@ -479,8 +494,10 @@ def _parse_outcome(problems: _Problems, where: str, item: dict[str, Any]) -> Fin
     _check_fields(problems, where, item, _OUTCOME_FIELDS)
     verdict = item.get("verdict")
     if "verdict" in item and verdict not in VERDICTS:
-        problems.add(where, f"field 'verdict': '{verdict}' is not a verdict; use one of: "
-                     + ", ".join(VERDICTS))
+        problems.add(
+            where,
+            f"field 'verdict': '{verdict}' is not a verdict; use one of: " + ", ".join(VERDICTS),
+        )
     return Finding(
         id=str(item.get("id")),
         text=_text_field(problems, where, item, "text"),
@@ -502,8 +519,9 @@ def _parse_reminder(problems: _Problems, where: str, item: dict[str, Any]) -> Fi
 def _parse_signal(problems: _Problems, where: str, item: dict[str, Any]) -> SignalSpec:
     _check_fields(problems, where, item, _SIGNAL_FIELDS)
     patterns = _patterns(problems, where, item)
-    hosts = tuple(h.lower().replace(" ", "") for h in _text_list(problems, where, item,
-                                                                 "link_hosts"))
+    hosts = tuple(
+        h.lower().replace(" ", "") for h in _text_list(problems, where, item, "link_hosts")
+    )
     if not patterns and not hosts:
         problems.add(where, "needs 'patterns' or 'link_hosts' (what to look for in a draft)")
     question, answer = _suggestion(problems, where, item.get("suggests"))
@@ -565,8 +583,9 @@ def _parse_roles(problems: _Problems, value: Any) -> dict[str, str]:
     return roles
 
 
-def _check_fields(problems: _Problems, where: str, item: dict[str, Any],
-                  spec: Mapping[str, bool]) -> None:
+def _check_fields(
+    problems: _Problems, where: str, item: dict[str, Any], spec: Mapping[str, bool]
+) -> None:
     for name, required in spec.items():
         if required and item.get(name) is None:
             problems.add(where, f"missing required field '{name}'")
@@ -585,8 +604,11 @@ def _text_field(problems: _Problems, where: str, item: dict[str, Any], name: str
     if value is None:
         return ""
     if not isinstance(value, str) or not value.strip():
-        problems.add(where, f"field '{name}' must be text; put it in quotes if it is a word "
-                     "like yes, no, on or off")
+        problems.add(
+            where,
+            f"field '{name}' must be text; put it in quotes if it is a word "
+            "like yes, no, on or off",
+        )
         return ""
     return " ".join(value.split())
 
@@ -605,8 +627,9 @@ def _text_list(problems: _Problems, where: str, item: dict[str, Any], name: str)
     return list(value)
 
 
-def _id_list(problems: _Problems, where: str, item: dict[str, Any], name: str,
-             shape: re.Pattern[str]) -> tuple[str, ...]:
+def _id_list(
+    problems: _Problems, where: str, item: dict[str, Any], name: str, shape: re.Pattern[str]
+) -> tuple[str, ...]:
     values = _text_list(problems, where, item, name)
     for value in values:
         if not shape.match(value):
@@ -623,8 +646,11 @@ def _clauses(problems: _Problems, where: str, item: dict[str, Any]) -> tuple[str
     known = ", ".join(sorted(problems.clause_ids, key=_natural))
     for clause in clauses:
         if clause not in problems.clause_ids:
-            problems.add(where, f"field 'clauses': '{clause}' is not a clause of this policy "
-                         f"(its clauses are: {known})")
+            problems.add(
+                where,
+                f"field 'clauses': '{clause}' is not a clause of this policy "
+                f"(its clauses are: {known})",
+            )
     return tuple(clauses)
 
 
@@ -640,8 +666,11 @@ def _branch(problems: _Problems, where: str, item: dict[str, Any], name: str) ->
     if isinstance(value, str):
         return Branch(_target(value))
     if not isinstance(value, dict):
-        problems.add(where, f"field '{name}' must be a question id, 'end', or "
-                     "{next: <question id or end>, add: [<outcome ids>]}")
+        problems.add(
+            where,
+            f"field '{name}' must be a question id, 'end', or "
+            "{next: <question id or end>, add: [<outcome ids>]}",
+        )
         return Branch(None)
     _check_fields(problems, f"{where}, field '{name}'", value, _BRANCH_FIELDS)
     target = value.get("next")
@@ -668,24 +697,31 @@ def _check_references(problems: _Problems, checklist: Checklist) -> None:
         _check_branch_refs(problems, checklist, question, "if_no", question.if_no)
     default = outcomes.get(checklist.default_outcome)
     if default is None:
-        problems.add("field 'default_outcome'",
-                     f"'{checklist.default_outcome}' is not an outcome id")
+        problems.add(
+            "field 'default_outcome'", f"'{checklist.default_outcome}' is not an outcome id"
+        )
     elif default.verdict != "ok":
         problems.add("field 'default_outcome'", "must be an outcome with verdict 'ok'")
     for outcome in outcomes.values():
         _check_outcome_refs(problems, checklist, outcome)
     for signal in checklist.signals:
         if signal.question is not None and signal.question not in questions:
-            problems.add(f"signal '{signal.id}'",
-                         f"field 'suggests.question': '{signal.question}' is not a question id")
+            problems.add(
+                f"signal '{signal.id}'",
+                f"field 'suggests.question': '{signal.question}' is not a question id",
+            )
 
 
-def _check_branch_refs(problems: _Problems, checklist: Checklist, question: Question,
-                       name: str, branch: Branch) -> None:
+def _check_branch_refs(
+    problems: _Problems, checklist: Checklist, question: Question, name: str, branch: Branch
+) -> None:
     where = f"question '{question.id}'"
     if branch.next is not None and branch.next not in checklist.questions:
-        problems.add(where, f"field '{name}' leads to '{branch.next}', which is not a question "
-                     f"id (use a question id or '{END}')")
+        problems.add(
+            where,
+            f"field '{name}' leads to '{branch.next}', which is not a question "
+            f"id (use a question id or '{END}')",
+        )
     for outcome in branch.add:
         if outcome not in checklist.outcomes:
             problems.add(where, f"field '{name}' adds '{outcome}', which is not an outcome id")
@@ -701,21 +737,31 @@ def _check_outcome_refs(problems: _Problems, checklist: Checklist, outcome: Find
         if role not in checklist.roles:
             problems.add(where, f"field 'approvers': '{role}' is not listed under 'roles'")
     if outcome.verdict == "ok_with_disclaimer" and not checklist.disclaimer:
-        problems.add(where, "verdict 'ok_with_disclaimer' needs the field 'disclaimer' (the "
-                     "text to copy) at the top of the file")
+        problems.add(
+            where,
+            "verdict 'ok_with_disclaimer' needs the field 'disclaimer' (the "
+            "text to copy) at the top of the file",
+        )
 
 
 def _check_graph(problems: _Problems, checklist: Checklist) -> None:
     loop = _find_loop(checklist)
     if loop:
-        problems.add("questions", "the questions go round in a loop: " + " -> ".join(loop)
-                     + f". Every answer must lead to a later question or to '{END}'")
+        problems.add(
+            "questions",
+            "the questions go round in a loop: "
+            + " -> ".join(loop)
+            + f". Every answer must lead to a later question or to '{END}'",
+        )
         return
     reachable = _reachable(checklist)
     for qid in checklist.questions:
         if qid not in reachable:
-            problems.add(f"question '{qid}'", "can never be asked: no answer leads to it "
-                         f"(the checklist starts at '{checklist.start}')")
+            problems.add(
+                f"question '{qid}'",
+                "can never be asked: no answer leads to it "
+                f"(the checklist starts at '{checklist.start}')",
+            )
     given = {oid for qid in reachable for b in _branches(checklist.questions[qid]) for oid in b.add}
     for oid in checklist.outcomes:
         if oid not in given and oid != checklist.default_outcome:
@@ -747,7 +793,7 @@ def _find_loop(checklist: Checklist) -> list[str]:
             nxt = todo.pop()
             if state.get(nxt) == 1:
                 route = [q for q, _ in stack]
-                return [*route[route.index(nxt):], nxt]
+                return [*route[route.index(nxt) :], nxt]
             if not state.get(nxt):
                 state[nxt] = 1
                 stack.append((nxt, _successors(checklist.questions[nxt])))

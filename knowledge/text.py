@@ -48,6 +48,7 @@ FRAME_WORDS = frozenset(
     even fine gonna guess hey hi hello idea kind know lol mean ok okay permitted policy
     policies problem problems probably pretty question questions right rule rules say says
     supposed sure tell thanks thank think thinking thing things wanna wondering stuff still
+    clause clauses section sections paragraph guideline guidelines item bullet
     also need needs
     """.split()
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import json
 import sys
 from typing import TextIO
 
@@ -19,10 +20,14 @@ def run_chat(
     *,
     policy_id: str | None,
     user: str | None,
+    first_message: str | None = None,
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
 ) -> int:
-    """Read messages until 'quit' or end of input; replies go to standard output."""
+    """Read messages until 'quit' or end of input; replies go to standard output.
+
+    `first_message` is handled as if typed first (`policybot check` starts with "check").
+    """
     person = user or _login_name()
     interactive = stdin.isatty()
     policy = app.library.policy(policy_id or app.config.default_policy)
@@ -31,20 +36,13 @@ def run_chat(
             f"PolicyBot: {policy.title}, version {policy.version}. Signed in as "
             f"{person}. Type 'help' for what I can do, 'quit' to leave.\n"
         )
+    pending = [first_message] if first_message else []
     while True:
-        if interactive:
-            stdout.write("you> ")
-            stdout.flush()
-        line = stdin.readline()
-        if not line or line.strip().lower() in _QUIT:
+        line = pending.pop() if pending else _read(stdin, stdout, interactive)
+        if line is None:
             break
         message = Incoming(
-            PLATFORM,
-            person,
-            f"console:{person}",
-            line.rstrip("\n"),
-            display_name=person,
-            policy_id=policy.id,
+            PLATFORM, person, f"console:{person}", line, display_name=person, policy_id=policy.id
         )
         for reply in app.bot.handle(message):
             stdout.write(render(reply) + "\n")
@@ -52,6 +50,39 @@ def run_chat(
             stdout.write("\n")
         stdout.flush()
     return 0
+
+
+def run_checklist_listing(
+    app: App, *, policy_id: str | None, as_json: bool, stdout: TextIO = sys.stdout
+) -> int:
+    """Print a policy's checklist: questions with their clauses, and the possible outcomes."""
+    policy = app.library.policy(policy_id or app.config.default_policy)
+    checklist = app.library.checklist(policy.id)
+    if checklist is None:
+        sys.stderr.write(f"policybot: error: the {policy.title} has no checklist\n")
+        return 2
+    listing = checklist.to_listing()
+    if as_json:
+        stdout.write(json.dumps(listing, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    stdout.write(f"{checklist.title}\nQuestions:\n")
+    for question in listing["questions"]:
+        stdout.write(f"  {question['id']}: {question['text']} [{', '.join(question['clauses'])}]\n")
+    stdout.write("Outcomes:\n")
+    for outcome in listing["outcomes"]:
+        stdout.write(f"  {outcome['id']}: {outcome['verdict']} [{', '.join(outcome['clauses'])}]\n")
+    return 0
+
+
+def _read(stdin: TextIO, stdout: TextIO, interactive: bool) -> str | None:
+    """The next line typed, or None at end of input or 'quit'."""
+    if interactive:
+        stdout.write("you> ")
+        stdout.flush()
+    line = stdin.readline()
+    if not line or line.strip().lower() in _QUIT:
+        return None
+    return line.rstrip("\n")
 
 
 def _login_name() -> str:

@@ -8,7 +8,11 @@ from bot.messages import Reply
 def render(reply: Reply) -> str:
     """The reply's text followed by the commands its buttons stand for."""
     lines = [reply.text]
-    typed = [(button.command, button.label) for button in reply.buttons]
+    typed = [
+        (button.command, button.label)
+        for button in reply.buttons
+        if button.label.lower() != button.command
+    ]
     if reply.kind == "did_you_mean":
         return "\n".join(lines)
     if typed:

@@ -7,7 +7,6 @@ from pathlib import Path
 from bot import records
 from bot.app import App, open_app
 from bot.messages import Incoming
-
 from tests.conftest import Clock
 
 
@@ -17,8 +16,9 @@ def say(app: App, text: str, person: str = "alice", policy: str = "la-crosse") -
 
 
 def test_question_is_answered_with_the_clause_quoted_and_cited(app: App) -> None:
-    reply = app.bot.handle(Incoming("console", "alice", "c", "can I post photos of my crew?",
-                                    policy_id="la-crosse"))[0]
+    reply = app.bot.handle(
+        Incoming("console", "alice", "c", "can I post photos of my crew?", policy_id="la-crosse")
+    )[0]
     assert reply.kind == "answer"
     assert reply.quote is not None
     assert reply.quote.citation == "City of La Crosse Social Media Policy, clause 9"
@@ -28,8 +28,11 @@ def test_question_is_answered_with_the_clause_quoted_and_cited(app: App) -> None
 
 
 def test_the_sentence_that_matters_is_quoted_first(app: App) -> None:
-    reply = app.bot.handle(Incoming("console", "a", "c", "what wording should my disclaimer use",
-                                    policy_id="la-crosse"))[0]
+    reply = app.bot.handle(
+        Incoming(
+            "console", "a", "c", "what wording should my disclaimer use", policy_id="la-crosse"
+        )
+    )[0]
     assert reply.quote is not None
     assert "disclaimer" in reply.quote.sentences[0]
 

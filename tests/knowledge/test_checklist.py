@@ -128,7 +128,10 @@ def test_most_severe_verdict_wins_and_every_reason_is_listed(tmp_path: Path) -> 
     assert verdict.verdict == "do_not_post"
     assert [r.id for r in verdict.reasons] == ["stop", "ask-boss", "disclaim"]
     assert [r.verdict for r in verdict.reasons] == [
-        "do_not_post", "needs_authorization", "ok_with_disclaimer"]
+        "do_not_post",
+        "needs_authorization",
+        "ok_with_disclaimer",
+    ]
     # The disclaimer text is given whenever a disclaimer outcome fired, even when not postable.
     assert verdict.disclaimer == "These are my own opinions."
     assert verdict.approvers == ("boss", "admin")
@@ -161,8 +164,13 @@ def test_verdict_is_frozen_and_serializable(tmp_path: Path) -> None:
     data = json.loads(json.dumps(verdict.to_dict()))
     assert data["verdict"] == "do_not_post"
     assert data["approvers"] == ["boss", "admin"]
-    assert data["reasons"][1] == {"id": "ask-boss", "text": "Ask first.", "clauses": ["clause-3"],
-                                  "verdict": "needs_authorization", "approvers": ["boss", "admin"]}
+    assert data["reasons"][1] == {
+        "id": "ask-boss",
+        "text": "Ask first.",
+        "clauses": ["clause-3"],
+        "verdict": "needs_authorization",
+        "approvers": ["boss", "admin"],
+    }
 
 
 def test_going_back_and_changing_an_answer_drops_stale_answers(tmp_path: Path) -> None:
@@ -250,8 +258,10 @@ def test_listing_has_exactly_the_documented_shape(tmp_path: Path, la_crosse: Che
 
 
 def test_unknown_clause_is_named_with_the_question(tmp_path: Path) -> None:
-    message = load_error(tmp_path, TOY.replace("clauses: [clause-2]\n    if_yes: c",
-                                               "clauses: [clause-22]\n    if_yes: c"))
+    message = load_error(
+        tmp_path,
+        TOY.replace("clauses: [clause-2]\n    if_yes: c", "clauses: [clause-22]\n    if_yes: c"),
+    )
     assert "question 'b'" in message
     assert "'clause-22' is not a clause of this policy" in message
     assert "clause-1, clause-2, clause-3" in message
@@ -264,8 +274,10 @@ def test_unreachable_question_is_reported(tmp_path: Path) -> None:
 
 
 def test_loop_is_reported_with_its_route(tmp_path: Path) -> None:
-    text = TOY.replace("    if_yes: end\n    if_no: {next: end, add: [ask-boss, stop]}",
-                       "    if_yes: a\n    if_no: {next: end, add: [ask-boss, stop]}")
+    text = TOY.replace(
+        "    if_yes: end\n    if_no: {next: end, add: [ask-boss, stop]}",
+        "    if_yes: a\n    if_no: {next: end, add: [ask-boss, stop]}",
+    )
     message = load_error(tmp_path, text)
     assert "loop" in message
     assert "a -> b -> c -> a" in message
@@ -378,16 +390,20 @@ def _policy_text(name: str) -> str:
 
 
 def test_la_crosse_disclaimer_is_the_policy_wording(la_crosse: Checklist) -> None:
-    assert la_crosse.disclaimer == ("The opinions expressed on this site are my own and do not "
-                                    "reflect the opinions of the City of La Crosse.")
+    assert la_crosse.disclaimer == (
+        "The opinions expressed on this site are my own and do not "
+        "reflect the opinions of the City of La Crosse."
+    )
     policy = _policy_text("la-crosse")
     assert "“[t]" + la_crosse.disclaimer[1:] + "”" in policy
 
 
 def test_lake_elmo_disclaimer_is_the_policy_wording(lake_elmo: Checklist) -> None:
-    assert lake_elmo.disclaimer == ("I am an employee of the City of Lake Elmo. However, these are "
-                                    "my own opinions and do not represent those of the City of "
-                                    "Lake Elmo.")
+    assert lake_elmo.disclaimer == (
+        "I am an employee of the City of Lake Elmo. However, these are "
+        "my own opinions and do not represent those of the City of "
+        "Lake Elmo."
+    )
     assert "“" + lake_elmo.disclaimer + "”" in _policy_text("lake-elmo")
 
 
@@ -411,8 +427,16 @@ def test_seed_questions_are_single_plain_yes_no_questions(
     checklist = load_policy_checklist(POLICIES / name, clauses)
     for question in checklist.questions.values():
         assert question.text.count("?") == 1, question.id
-        assert question.text.split()[0] in {"Will", "Is", "Does", "Did", "Has", "Have", "Could",
-                                            "Would"}, question.id
+        assert question.text.split()[0] in {
+            "Will",
+            "Is",
+            "Does",
+            "Did",
+            "Has",
+            "Have",
+            "Could",
+            "Would",
+        }, question.id
         assert question.help, question.id
         assert question.clauses, question.id
 
@@ -434,7 +458,8 @@ def test_every_path_ends_in_a_consistent_verdict(name: str, clauses: frozenset[s
         worst = max(VERDICTS.index(r.verdict or "ok") for r in step.reasons)
         assert step.verdict == VERDICTS[worst]
         assert (step.disclaimer is not None) == any(
-            r.verdict == "ok_with_disclaimer" for r in step.reasons)
+            r.verdict == "ok_with_disclaimer" for r in step.reasons
+        )
         assert bool(step.approvers) == any(r.verdict == "needs_authorization" for r in step.reasons)
         assert step.reminders and step.summary
     assert "do_not_post" in verdicts and "ok" in verdicts and "ok_with_disclaimer" in verdicts

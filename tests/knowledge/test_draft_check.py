@@ -44,8 +44,10 @@ def by_id(signals: list[Signal]) -> dict[str, Signal]:
 
 
 def test_crew_photo_draft_flags_city_and_photos(la_crosse: Checklist) -> None:
-    draft = ("Proud of my crew today! Here's a pic of the crew fixing the water main on 5th St. "
-             "#CityOfLaCrosse #LaCrosseWI")
+    draft = (
+        "Proud of my crew today! Here's a pic of the crew fixing the water main on 5th St. "
+        "#CityOfLaCrosse #LaCrosseWI"
+    )
     found = by_id(scan_draft(la_crosse, draft))
     assert found["city-name"].matched == "#CityOfLaCrosse"
     assert found["work-photos"].matched == "pic of the crew"
@@ -55,8 +57,12 @@ def test_crew_photo_draft_flags_city_and_photos(la_crosse: Checklist) -> None:
 
 
 def test_council_tweet_flags_the_city_name_and_city_business(la_crosse: Checklist) -> None:
-    found = by_id(scan_draft(la_crosse, "Can't believe the City of La Crosse council voted "
-                                        "to cut library hours again."))
+    found = by_id(
+        scan_draft(
+            la_crosse,
+            "Can't believe the City of La Crosse council voted to cut library hours again.",
+        )
+    )
     assert found["city-name"].matched == "City of La Crosse"
     assert found["city-name"].question == "about_city"
     assert "city-work" not in found or found["city-work"].question == "about_city"
@@ -64,12 +70,19 @@ def test_council_tweet_flags_the_city_name_and_city_business(la_crosse: Checklis
 
 
 def test_links_to_any_city_host_are_found(la_crosse: Checklist, lake_elmo: Checklist) -> None:
-    for draft in ("details at https://www.cityoflacrosse.org/jobs/openings.",
-                  "(see cityoflacrosse.org)", "HTTP://LACROSSE.WI.US/news"):
+    for draft in (
+        "details at https://www.cityoflacrosse.org/jobs/openings.",
+        "(see cityoflacrosse.org)",
+        "HTTP://LACROSSE.WI.US/news",
+    ):
         found = by_id(scan_draft(la_crosse, draft))
         assert "city-web-link" in found, draft
         assert found["city-web-link"].clauses == ("clause-3",)
-    for draft in ("Agenda: https://lakeelmo.gov/agenda", "www.lakeelmo.org", "http://lake-elmo.mn.us"):
+    for draft in (
+        "Agenda: https://lakeelmo.gov/agenda",
+        "www.lakeelmo.org",
+        "http://lake-elmo.mn.us",
+    ):
         assert "city-web-link" in by_id(scan_draft(lake_elmo, draft)), draft
     assert "city-web-link" not in by_id(scan_draft(la_crosse, "https://example.com/la"))
     # An email address is not a web link.
@@ -92,7 +105,10 @@ def test_campaign_language_pre_answers_lake_elmo_guideline_six(lake_elmo: Checkl
     assert found["campaign-or-sales"].clauses == ("guideline-6",)
     assert found["city-resources"].matched == "from City Hall"
     assert suggested_answers(found.values()) == {
-        "city_business": True, "profit_or_politics": True, "city_resources": True}
+        "city_business": True,
+        "profit_or_politics": True,
+        "city_resources": True,
+    }
 
 
 def test_sales_language(lake_elmo: Checklist) -> None:
@@ -136,8 +152,15 @@ def test_star_matches_any_ending_and_spaces_match_line_breaks() -> None:
 
 def test_regexes_and_their_safety_checks() -> None:
     assert compile_pattern(r"re:\bRT\s*@\w+").regex.search("rt @x")
-    for bad in ("re:(a+)+$", "re:(a|b*)*c", "re:(?:x+y?){2,}", "re:(a|aa)+$", "re:(a+){5}",
-                "re:((ab)*c)*", "re:"):
+    for bad in (
+        "re:(a+)+$",
+        "re:(a|b*)*c",
+        "re:(?:x+y?){2,}",
+        "re:(a|aa)+$",
+        "re:(a+){5}",
+        "re:((ab)*c)*",
+        "re:",
+    ):
         with pytest.raises(PatternError):
             compile_pattern(bad)
     with pytest.raises(PatternError, match="not valid"):
@@ -186,8 +209,18 @@ def _timed_scan(checklist: Checklist, text: str) -> list[Signal]:
         "\n" * 100_000,
         "\ud800\udfff" * 30_000,
     ],
-    ids=["letters", "dots", "photo-words", "dashes", "long-labels", "schemes", "controls",
-         "spaces", "newlines", "surrogates"],
+    ids=[
+        "letters",
+        "dots",
+        "photo-words",
+        "dashes",
+        "long-labels",
+        "schemes",
+        "controls",
+        "spaces",
+        "newlines",
+        "surrogates",
+    ],
 )
 def test_pathological_input_is_fast(la_crosse: Checklist, lake_elmo: Checklist, junk: str) -> None:
     for checklist in (la_crosse, lake_elmo):

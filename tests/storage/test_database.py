@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -65,28 +64,23 @@ def test_hand_written_migration_matches_the_models(db: Database) -> None:
     assert differences == []
 
 
-def test_second_migrate_is_a_fast_no_op(db: Database, path: Path) -> None:
+def test_second_migrate_changes_nothing(db: Database, path: Path) -> None:
     before = _schema(db)
     again = Database(default_url(path))
-    started = time.perf_counter()
     again.migrate()
-    elapsed = time.perf_counter() - started
     again.dispose()
     assert _schema(db) == before
-    assert elapsed < 0.5, f"migrate() at head took {elapsed:.3f} s"
 
 
-def test_a_fresh_process_opens_a_current_database_quickly(db: Database, path: Path) -> None:
+def test_a_fresh_process_finds_the_database_current(db: Database, path: Path) -> None:
     script = (
-        "import time; t = time.perf_counter()\n"
         "from bot.storage import Database, default_url\n"
-        f"d = Database(default_url({str(path)!r})); d.migrate(); assert d.check() is None\n"
-        "print(time.perf_counter() - t)\n"
+        f"d = Database(default_url({str(path)!r})); d.migrate(); print(d.check())\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
     )
-    assert float(result.stdout) < 1.5, "import + migrate at head should take well under 1.5 s"
+    assert result.stdout.strip() == "None"
 
 
 def test_two_processes_migrating_a_new_file_at_once_both_succeed(tmp_path: Path) -> None:
