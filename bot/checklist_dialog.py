@@ -8,7 +8,7 @@ without the draft text unless the person asks to keep it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot import records
@@ -40,6 +40,25 @@ class ChecklistDialog:
     def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
         self.db = db
         self.clock = clock
+        self._finished_drafts: dict[tuple[str, str, str], tuple[int, str]] = {}
+
+    def keep_draft(self, message: Incoming) -> Reply:
+        """Keep the draft post with the checklist just finished, because the person asked to."""
+        finished = self._finished_drafts.pop(_key(message), None)
+        if finished is None:
+            return Reply(
+                kind="error",
+                text="There is no finished checklist with a draft to keep in this conversation.",
+            )
+        kept = records.keep_checklist_draft(
+            self.db, result_id=finished[0], person=message.person, draft_text=finished[1]
+        )
+        text = (
+            "Done: your draft is kept with this checklist's record."
+            if kept
+            else "Sorry, I could not find that checklist's record any more."
+        )
+        return Reply(kind="draft_kept", text=text)
 
     def active(self, message: Incoming) -> bool:
         """Whether this conversation has an unfinished checklist."""
@@ -124,7 +143,7 @@ class ChecklistDialog:
     ) -> Reply:
         verdict = checklist.next_step(state.answers)
         assert isinstance(verdict, Verdict)
-        records.record_checklist_result(
+        result_id = records.record_checklist_result(
             self.db,
             platform=message.platform,
             person=message.person,
@@ -139,7 +158,16 @@ class ChecklistDialog:
         records.delete_checklist_draft(
             self.db, message.platform, message.person, message.conversation
         )
-        return verdict_reply(policy, verdict)
+        reply = verdict_reply(policy, verdict)
+        if not state.draft_text:
+            return reply
+        self._finished_drafts[_key(message)] = (result_id, state.draft_text)
+        return replace(
+            reply,
+            text=reply.text + "\nYour draft was not kept with this record. Type 'keep draft' "
+            "if you want it kept.",
+            buttons=(*reply.buttons, Button("Keep my draft with this record", "keep draft")),
+        )
 
     def _ask(
         self,
@@ -259,6 +287,10 @@ def _suggestion(checklist: Checklist, question: Question, draft: str | None) -> 
         return None
     answer = "yes" if suggested[question.id] else "no"
     return f"From your draft I would answer {answer}. Please confirm."
+
+
+def _key(message: Incoming) -> tuple[str, str, str]:
+    return (message.platform, message.person, message.conversation)
 
 
 def _cite(policy: Policy, clause_ids: tuple[str, ...]) -> str:

@@ -83,6 +83,8 @@ class PolicyBot:
     def _route(self, message: Incoming, policy_id: str, text: str) -> list[Reply]:
         if match := _CHECK.fullmatch(text):
             return self.start_checklist(message, policy_id, match.group("draft"))
+        if text.lower().rstrip(".!") == "keep draft":
+            return [self.checklists.keep_draft(message)]
         if self.checklists.active(message):
             return self._checklist_turn(message, policy_id, text)
         return self._command(message, policy_id, text)

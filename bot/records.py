@@ -496,6 +496,16 @@ def record_checklist_result(
         return row.id
 
 
+def keep_checklist_draft(db: Database, *, result_id: int, person: str, draft_text: str) -> bool:
+    """Attach the draft post to a finished checklist at its owner's request; False if not theirs."""
+    with db.session() as session:
+        row = session.get(ChecklistResult, result_id)
+        if row is None or row.person != person:
+            return False
+        row.draft_text = draft_text
+        return True
+
+
 def list_checklist_results(db: Database, policy_id: str | None = None) -> list[ResultRow]:
     """Finished checklists, oldest first, optionally for one policy only."""
     query = select(ChecklistResult)

@@ -122,3 +122,16 @@ def test_lake_elmo_campaigning_at_city_hall_is_do_not_post(app: App) -> None:
     verdict = replies[-1]
     assert verdict.kind == "checklist_verdict"
     assert "guideline 6" in verdict.text
+
+
+def test_the_draft_is_kept_only_when_the_person_asks(app: App) -> None:
+    draft = "Great turnout at the City of La Crosse river cleanup!"
+    send(app, f"check: {draft}")
+    replies = send(app, "no")
+    while replies[-1].kind == "checklist_question":
+        replies = send(app, "no")
+    assert "keep draft" in replies[-1].text
+    assert records.list_checklist_results(app.db)[0].draft_text is None
+    assert "kept" in send(app, "keep draft")[0].text
+    assert records.list_checklist_results(app.db)[0].draft_text == draft
+    assert "no finished checklist" in send(app, "keep draft")[0].text
