@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from bot.config import load_config
 from knowledge.matcher import Matcher, Thresholds
 from knowledge.sources import build_policy, seed_sources
 from knowledge.text import compact
@@ -23,14 +24,9 @@ DEFAULT_SETS = [
 
 
 def load_thresholds() -> Thresholds:
-    """The thresholds the deployment uses, from app.yaml when it is there."""
-    try:
-        from bot.config import load_config
-
-        matcher = load_config(ROOT / "app.yaml").matcher
-        return Thresholds(matcher.confidence_threshold, matcher.ambiguity_margin)
-    except Exception:
-        return Thresholds()
+    """The thresholds the deployment uses, from app.yaml (a broken file stops the benchmark)."""
+    matcher = load_config(ROOT / "app.yaml").matcher
+    return Thresholds(matcher.confidence_threshold, matcher.ambiguity_margin)
 
 
 def evaluate(matcher: Matcher, path: Path, verbose: bool) -> dict[str, float]:

@@ -41,6 +41,16 @@ class ChecklistDialog:
         self.db = db
         self.clock = clock
         self._finished_drafts: dict[tuple[str, str, str], tuple[int, str]] = {}
+        self._suggestions: dict[tuple[str, str], dict[str, bool]] = {}
+
+    def _suggested_answers(self, checklist: Checklist, draft: str) -> dict[str, bool]:
+        """The answers a draft suggests, read once per draft rather than at every question."""
+        key = (checklist.policy, draft)
+        if key not in self._suggestions:
+            if len(self._suggestions) >= 256:
+                self._suggestions.clear()
+            self._suggestions[key] = suggested_answers(scan_draft(checklist, draft))
+        return self._suggestions[key]
 
     def keep_draft(self, message: Incoming) -> Reply:
         """Keep the draft post with the checklist just finished, because the person asked to."""
@@ -183,7 +193,7 @@ class ChecklistDialog:
         if isinstance(step, Verdict):
             return verdict_reply(policy, step)
         number, at_most = checklist.progress(answers)
-        hint = _suggestion(checklist, step, draft)
+        hint = _suggestion(step, self._suggested_answers(checklist, draft) if draft else {})
         lines = [note] if note else []
         if resumed:
             lines.append("Back to your checklist:")
@@ -279,10 +289,7 @@ def _signals_reply(policy: Policy, signals: list[Signal]) -> Reply:
     )
 
 
-def _suggestion(checklist: Checklist, question: Question, draft: str | None) -> str | None:
-    if not draft:
-        return None
-    suggested = suggested_answers(scan_draft(checklist, draft))
+def _suggestion(question: Question, suggested: dict[str, bool]) -> str | None:
     if question.id not in suggested:
         return None
     answer = "yes" if suggested[question.id] else "no"

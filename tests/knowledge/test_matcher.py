@@ -64,7 +64,7 @@ def test_typos_are_corrected_to_policy_words(matcher: Matcher) -> None:
 def test_junk_input_never_crashes(matcher: Matcher) -> None:
     for junk in ["", "\x00\x01\x02", "ÿþ" * 1000, "a" * 100_000, "🙂🙂🙂", "<script>x</script>"]:
         result = matcher.ask("lake-elmo", junk)
-        assert result.outcome in set(Outcome)
+        assert not result.answered, f"junk {junk[:20]!r} was answered"
 
 
 def test_scores_are_ordered_and_confidences_bounded(matcher: Matcher) -> None:

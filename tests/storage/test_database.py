@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -32,15 +31,6 @@ TABLES = {
 def path(tmp_path: Path) -> Path:
     """A database file in a folder that does not exist yet."""
     return tmp_path / "var" / "policybot.sqlite3"
-
-
-@pytest.fixture
-def db(path: Path) -> Iterator[Database]:
-    """A migrated database, disposed of after the test."""
-    database = Database(default_url(path))
-    database.migrate()
-    yield database
-    database.dispose()
 
 
 def _schema(database: Database) -> list[tuple[str, str]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -26,15 +26,6 @@ TEXT_V2 = TEXT_V1 + "2. Employees shall identify personal opinions as their own.
 def path(tmp_path: Path) -> Path:
     """Where the test's database file lives."""
     return tmp_path / "policybot.sqlite3"
-
-
-@pytest.fixture
-def db(path: Path) -> Iterator[Database]:
-    """A migrated database, disposed of after the test."""
-    database = Database(default_url(path))
-    database.migrate()
-    yield database
-    database.dispose()
 
 
 def _sync(db: Database, text: str = TEXT_V1, now: datetime = NOW) -> VersionInfo:
