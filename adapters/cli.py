@@ -47,6 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--list", action="store_true", help="print the checklist instead")
     check.add_argument("--json", action="store_true", help="with --list: as JSON")
 
+    serve = commands.add_parser("serve", help="serve Slack and Teams over HTTP")
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
+    serve.add_argument("--port", type=_port, default=3000, help="port to listen on (default: 3000)")
+    serve.add_argument(
+        "--socket-mode",
+        action="store_true",
+        help="reach Slack over Socket Mode (needs SLACK_APP_TOKEN) instead of its request URL",
+    )
+
     report = commands.add_parser("report", help="reports for HR")
     kinds = report.add_subparsers(dest="report", metavar="REPORT", required=True)
     acks = kinds.add_parser("acks", help="who acknowledged the policy, and when")
@@ -90,6 +99,7 @@ def _dispatch(app: App, args: argparse.Namespace) -> int:
         "ask": _ask,
         "check": _check,
         "report": reports.run_report,
+        "serve": _serve,
     }
     return handlers[args.command](app, args)
 
@@ -114,6 +124,21 @@ def _check(app: App, args: argparse.Namespace) -> int:
     if args.list:
         return run_checklist_listing(app, policy_id=args.policy, as_json=args.json)
     return run_chat(app, policy_id=args.policy, user=args.user, first_message="check")
+
+
+def _serve(app: App, args: argparse.Namespace) -> int:
+    from adapters.server import serve
+
+    try:
+        return serve(app, host=args.host, port=args.port, socket_mode=args.socket_mode)
+    except ConfigError as error:
+        return _fail(str(error), 2)
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, got {value!r}")
+    return int(value)
 
 
 def _top_k(value: str) -> int:

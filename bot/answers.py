@@ -55,6 +55,10 @@ def clause_reply(
         quote=quote,
         buttons=tuple(buttons),
         data={"policy": policy.id, "clause": clause.id, "version": policy.version},
+        feedback=(
+            Button("Yes, helpful", f"feedback {clause.id} yes", typeable=False),
+            Button("Not helpful", f"feedback {clause.id} no", typeable=False),
+        ),
     )
 
 

@@ -7,6 +7,7 @@ without the draft text unless the person asks to keep it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -19,6 +20,7 @@ from knowledge.checklist import Checklist, Question, Verdict
 from knowledge.draft_check import DISCLAIMER_NOTE, Signal, scan_draft, suggested_answers
 from knowledge.models import Policy
 
+BUTTON_COMMAND = re.compile(r"checklist (?P<question>[a-z0-9_-]+) (?P<word>yes|no|back|cancel)")
 CONTROL_WORDS = {"back", "undo", "restart", "start over", "cancel", "stop", "keep draft"}
 _VERDICT_LABELS = {
     "ok": "Fine to post",
@@ -93,6 +95,12 @@ class ChecklistDialog:
         if state is None:
             return None
         command = text.strip().lower().rstrip(".!")
+        if pressed := BUTTON_COMMAND.fullmatch(command):
+            current = checklist.next_step(state.answers)
+            if not isinstance(current, Question) or current.id != pressed["question"]:
+                note = "That button belongs to a question already answered; here is where you are."
+                return [self._ask(policy, checklist, state.answers, state.draft_text, note=note)]
+            command = text = pressed["word"]
         if command in ("cancel", "stop"):
             records.delete_checklist_draft(
                 self.db, message.platform, message.person, message.conversation
@@ -210,10 +218,10 @@ class ChecklistDialog:
             text="\n".join(lines),
             title=checklist.title,
             buttons=(
-                Button("Yes", "yes", "primary"),
-                Button("No", "no"),
-                Button("Back", "back"),
-                Button("Cancel", "cancel", "danger"),
+                Button("Yes", f"checklist {step.id} yes", "primary", typeable=False),
+                Button("No", f"checklist {step.id} no", typeable=False),
+                Button("Back", f"checklist {step.id} back", typeable=False),
+                Button("Cancel", f"checklist {step.id} cancel", "danger", typeable=False),
             ),
             data={
                 "policy": policy.id,

@@ -42,6 +42,23 @@ class Organization:
 
 
 @dataclass(frozen=True)
+class PlatformSettings:
+    """One chat platform: whether `policybot serve` offers it, and which city each workspace is.
+
+    `routes` maps a Slack workspace (team id) or a Teams tenant id to an organization id; a
+    workspace not listed gets `default_organization`, or the deployment's default policy.
+    """
+
+    enabled: bool = False
+    routes: tuple[tuple[str, str], ...] = ()
+    default_organization: str | None = None
+
+    def organization_id(self, workspace: str | None) -> str | None:
+        """The organization a workspace or tenant belongs to, if the configuration says."""
+        return dict(self.routes).get(workspace or "", self.default_organization)
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything a deployment sets; built only through `load_config`."""
 
@@ -49,7 +66,18 @@ class Config:
     default_policy: str = "la-crosse"
     matcher: MatcherSettings = field(default_factory=MatcherSettings)
     organizations: tuple[Organization, ...] = ()
+    slack: PlatformSettings = field(default_factory=PlatformSettings)
+    teams: PlatformSettings = field(default_factory=PlatformSettings)
     source: str = "embedded defaults"
+
+    def policy_for_workspace(self, platform: str, workspace: str | None) -> str:
+        """The policy for people of a Slack workspace or Teams tenant (else the default)."""
+        settings = self.slack if platform == "slack" else self.teams
+        organization_id = settings.organization_id(workspace)
+        for organization in self.organizations:
+            if organization.id == organization_id:
+                return organization.policy
+        return self.default_policy
 
     def organization_for_policy(self, policy_id: str) -> Organization | None:
         """The organization whose policy this is, for its name and HR contact."""
@@ -110,13 +138,48 @@ def _build(raw: dict[str, Any], base: Path, source: str) -> Config:
             f"known settings are {', '.join(sorted(known))}"
         )
     default_policy = _text(raw.get("default_policy", "la-crosse"), f"{source}: default_policy")
+    organizations = _organizations(raw.get("organizations"), source)
+    known_ids = {organization.id for organization in organizations}
     return Config(
         database_url=_database_url(raw.get("database"), base, source),
         default_policy=default_policy,
         matcher=_matcher(raw.get("matcher"), source),
-        organizations=_organizations(raw.get("organizations"), source),
+        organizations=organizations,
+        slack=_platform(raw.get("slack"), f"{source}: slack", "workspaces", known_ids),
+        teams=_platform(raw.get("teams"), f"{source}: teams", "tenants", known_ids),
         source=source,
     )
+
+
+def _platform(raw: Any, where: str, routes_key: str, known_ids: set[str]) -> PlatformSettings:
+    """A platform section: enabled, its workspace (or tenant) routes and default organization."""
+    section = _section(raw, where)
+    unknown = sorted(set(section) - {"enabled", routes_key, "default_organization"})
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown setting(s) {', '.join(map(str, unknown))}; known settings are "
+            f"enabled, {routes_key}, default_organization"
+        )
+    enabled = section.get("enabled", bool(section))
+    if not isinstance(enabled, bool):
+        raise ConfigError(f"{where}.enabled must be true or false (got {enabled!r})")
+    routes = _section(section.get(routes_key), f"{where}.{routes_key}")
+    pairs = []
+    for workspace, organization in routes.items():
+        key = f"{where}.{routes_key}.{workspace}"
+        pairs.append((_text(str(workspace), key), _organization_ref(organization, key, known_ids)))
+    default = section.get("default_organization")
+    if default is not None:
+        default = _organization_ref(default, f"{where}.default_organization", known_ids)
+    return PlatformSettings(enabled, tuple(pairs), default)
+
+
+def _organization_ref(value: Any, where: str, known_ids: set[str]) -> str:
+    organization = _text(value, where)
+    if organization not in known_ids:
+        known = ", ".join(sorted(known_ids)) or "none are configured"
+        raise ConfigError(f"{where}: unknown organization {organization!r} (known: {known})")
+    return organization
 
 
 def _database_url(raw: Any, base: Path, source: str) -> str:

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot import records
+from bot import feedback, records
 from bot.answers import answer_reply, clause_reply
-from bot.checklist_dialog import ChecklistDialog
+from bot.checklist_dialog import BUTTON_COMMAND, ChecklistDialog
 from bot.config import Config
 from bot.help import help_reply
 from bot.library import Library, UnknownPolicy
@@ -22,6 +22,7 @@ from knowledge.text import clean_control, collapse_spaces
 MAX_INPUT_CHARS = 2000
 _CHECK = re.compile(r"(?is)\s*/?check(?:list)?\s*(?:[:\-]\s*(?P<draft>.*))?")
 _KNOWN_COMMANDS = {"help", "?", "status", "ack", "acknowledge"}
+_FEEDBACK = re.compile(r"feedback (?P<clause>[a-z0-9-]+) (?P<vote>yes|no)")
 _ACK_WORDS = {"ack", "acknowledge", "i acknowledge", "acknowledged", "i have read the policy"}
 
 
@@ -87,6 +88,14 @@ class PolicyBot:
             return [self.checklists.keep_draft(message)]
         if self.checklists.active(message):
             return self._checklist_turn(message, policy_id, text)
+        if BUTTON_COMMAND.fullmatch(text.lower()):
+            return [
+                _notice(
+                    "checklist_gone",
+                    "That checklist is already finished or cancelled, so the button does "
+                    "nothing now. Type 'check' to start a new one.",
+                )
+            ]
         return self._command(message, policy_id, text)
 
     def start_checklist(self, message: Incoming, policy_id: str, draft: str | None) -> list[Reply]:
@@ -127,6 +136,8 @@ class PolicyBot:
             return [self.status(message, policy_id)]
         if match := re.fullmatch(r"show ([a-z0-9-]+)", command):
             return [self._show(message, policy_id, match.group(1))]
+        if match := _FEEDBACK.fullmatch(command):
+            return [self.feedback(message, policy_id, match["clause"], match["vote"] == "yes")]
         if command.isdigit() and self._key(message) in self._pending:
             return [self._choose(message, int(command))]
         if parse_yes_no(command) is not None and len(command.split()) <= 2:
@@ -199,6 +210,33 @@ class PolicyBot:
             kind="ack",
             text=text,
             data={"policy": policy.id, "created": result.created, "version": policy.version},
+        )
+
+    def feedback(self, message: Incoming, policy_id: str, clause_id: str, helpful: bool) -> Reply:
+        """Record whether an answer quoting this clause helped; the latest vote counts."""
+        policy = self.library.policy(policy_id)
+        if clause_id not in policy.clause_ids:
+            return _notice("error", f"The {policy.title} has no part called {clause_id!r}.")
+        feedback.record_feedback(
+            self.db,
+            platform=message.platform,
+            person=message.person,
+            policy_id=policy.id,
+            version=policy.version,
+            clause_id=clause_id,
+            helpful=helpful,
+            now=self.clock(),
+        )
+        text = (
+            "Thanks for telling me. I'm glad it helped."
+            if helpful
+            else "Thanks for telling me. HR reviews answers people found unhelpful; "
+            f"for a direct answer, please ask {self.config.hr_contact(policy_id)}."
+        )
+        return Reply(
+            kind="feedback",
+            text=text,
+            data={"policy": policy.id, "clause": clause_id, "helpful": helpful},
         )
 
     def status(self, message: Incoming, policy_id: str) -> Reply:

@@ -29,6 +29,7 @@ class Button:
     label: str
     command: str
     style: str = "default"  # "default", "primary" or "danger"
+    typeable: bool = True  # False when the command is meant for buttons only (not suggested)
 
 
 @dataclass(frozen=True)
@@ -52,3 +53,7 @@ class Reply:
     notes: tuple[str, ...] = ()
     buttons: tuple[Button, ...] = ()
     data: dict[str, object] = field(default_factory=dict)
+    feedback: tuple[Button, ...] = ()  # "Was this helpful?" choices, shown apart from `buttons`
+
+
+FEEDBACK_PROMPT = "Was this helpful?"

@@ -127,7 +127,7 @@ def sha256_hex(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _utc(now: datetime) -> datetime:
+def utc(now: datetime) -> datetime:
     """Return ``now`` in UTC; refuse naive datetimes, whose meaning depends on the host."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError(f"expected a timezone-aware datetime, got naive {now!r}")
@@ -149,7 +149,7 @@ def _reasons(reasons: Sequence[str]) -> list[str]:
     return list(reasons)
 
 
-def _with_retry(db: Database, work: Callable[[Session], T]) -> T:
+def with_retry(db: Database, work: Callable[[Session], T]) -> T:
     """Run ``work`` in a session; after a unique-constraint race, once more in a fresh one."""
     try:
         with db.session() as session:
@@ -208,7 +208,7 @@ def sync_policy_version(
     returned unchanged (``created=False``) and nothing is written; otherwise the text is stored
     as version max+1 (1 for a new policy), so editing a policy file yields a new version.
     """
-    now, digest = _utc(now), sha256_hex(text)
+    now, digest = utc(now), sha256_hex(text)
 
     def work(session: Session) -> VersionInfo:
         _ensure_policy(session, policy_id, organization, title)
@@ -231,7 +231,7 @@ def sync_policy_version(
         session.flush()
         return _version_info(row, created=True)
 
-    return _with_retry(db, work)
+    return with_retry(db, work)
 
 
 def current_version(db: Database, policy_id: str) -> VersionInfo | None:
@@ -282,7 +282,7 @@ def acknowledge(
     (``created=False``). Raises ValueError if the version is unknown or ``sha256`` is not
     the stored version's fingerprint, so an acknowledgement always names the text read.
     """
-    now = _utc(now)
+    now = utc(now)
 
     def work(session: Session) -> AckResult:
         query = select(Acknowledgement).where(
@@ -309,7 +309,7 @@ def acknowledge(
         session.flush()
         return AckResult(True, now, version)
 
-    return _with_retry(db, work)
+    return with_retry(db, work)
 
 
 def ack_status(db: Database, *, platform: str, person: str, policy_id: str) -> AckStatus:
@@ -356,7 +356,7 @@ def log_unanswered(
 
     Deliberately stores no identity of the asker; the text is cut to 2,000 characters.
     """
-    now = _utc(now)
+    now = utc(now)
     if not math.isfinite(best_score):
         raise ValueError(f"best_score must be a finite number, got {best_score!r}")
     row = UnansweredQuestion(
@@ -436,7 +436,7 @@ def save_checklist_draft(
     The first save sets ``started_at``; later saves keep it and move ``updated_at``.
     Portable upsert: select, then update or insert (retried once if another insert won).
     """
-    now, answers = _utc(now), _answers(answers)
+    now, answers = utc(now), _answers(answers)
 
     def work(session: Session) -> DraftRow:
         row = session.scalars(_draft_query(platform, person, conversation)).first()
@@ -450,7 +450,7 @@ def save_checklist_draft(
         session.flush()
         return _draft_row(row)
 
-    return _with_retry(db, work)
+    return with_retry(db, work)
 
 
 def delete_checklist_draft(db: Database, platform: str, person: str, conversation: str) -> bool:
@@ -488,7 +488,7 @@ def record_checklist_result(
         answers=_answers(answers),
         reasons=_reasons(reasons),
         draft_text=draft_text,
-        finished_at=_utc(now),
+        finished_at=utc(now),
     )
     with db.session() as session:
         session.add(row)

@@ -11,7 +11,7 @@ def render(reply: Reply) -> str:
     typed = [
         (button.command, button.label)
         for button in reply.buttons
-        if button.label.lower() != button.command
+        if button.typeable and button.label.lower() != button.command
     ]
     if reply.kind == "did_you_mean":
         return "\n".join(lines)

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     Dialect,
     Float,
@@ -179,3 +180,50 @@ class ChecklistResult(Base):
     reasons: Mapped[list[str]]
     draft_text: Mapped[str | None] = mapped_column(Text)
     finished_at: Mapped[datetime]
+
+
+class ProcessedEvent(Base):
+    """A platform event or activity already handled, so a retry never repeats its effect."""
+
+    __tablename__ = "processed_events"
+    __table_args__ = (UniqueConstraint("platform", "event_id"), Index(None, "received_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String)
+    event_id: Mapped[str] = mapped_column(String)
+    received_at: Mapped[datetime]
+
+
+class AnswerFeedback(Base):
+    """A person's "was this helpful?" for one clause of one version; their latest word counts."""
+
+    __tablename__ = "answer_feedback"
+    __table_args__ = (
+        UniqueConstraint("platform", "person", "policy_id", "version", "clause_id"),
+        _version_fk(),
+        Index(None, "policy_id", "clause_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String)
+    person: Mapped[str] = mapped_column(String)
+    policy_id: Mapped[str] = mapped_column(String)
+    version: Mapped[int] = mapped_column(Integer)
+    clause_id: Mapped[str] = mapped_column(String)
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    recorded_at: Mapped[datetime]
+
+
+class ConversationReference(Base):
+    """How to reach a person later on their platform (a Teams reference, a Slack DM)."""
+
+    __tablename__ = "conversation_references"
+    __table_args__ = (UniqueConstraint("platform", "person"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String)
+    person: Mapped[str] = mapped_column(String)
+    display_name: Mapped[str | None] = mapped_column(Text)
+    workspace: Mapped[str | None] = mapped_column(String)
+    reference: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime]

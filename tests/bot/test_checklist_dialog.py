@@ -135,3 +135,28 @@ def test_the_draft_is_kept_only_when_the_person_asks(app: App) -> None:
     assert "kept" in send(app, "keep draft")[0].text
     assert records.list_checklist_results(app.db)[0].draft_text == draft
     assert "no finished checklist" in send(app, "keep draft")[0].text
+
+
+def _press(app: App, reply: Reply, label: str) -> list[Reply]:
+    """Press the button with this label on a reply, as a chat platform would."""
+    button = next(b for b in reply.buttons if b.label == label)
+    return send(app, button.command)
+
+
+def test_a_double_pressed_yes_answers_only_the_question_it_was_on(app: App) -> None:
+    first = send(app, "check")[-1]
+    second = _press(app, first, "Yes")[-1]
+    assert second.data["number"] == 2
+    again = _press(app, first, "Yes")[-1]
+    assert again.kind == "checklist_question"
+    assert again.data["question"] == second.data["question"]
+    assert "already answered" in again.text
+    assert _press(app, again, "Back")[-1].data["number"] == 1
+
+
+def test_a_button_of_a_finished_checklist_changes_nothing(app: App) -> None:
+    first = send(app, "check")[-1]
+    send(app, "cancel")
+    replies = _press(app, first, "Yes")
+    assert [reply.kind for reply in replies] == ["checklist_gone"]
+    assert records.list_checklist_results(app.db) == []

@@ -6,13 +6,19 @@ from pathlib import Path
 
 from bot import records
 from bot.app import App, open_app
-from bot.messages import Incoming
+from bot.feedback import feedback_counts
+from bot.messages import Incoming, Reply
 from tests.conftest import Clock
 
 
 def say(app: App, text: str, person: str = "alice", policy: str = "la-crosse") -> str:
     replies = app.bot.handle(Incoming("console", person, f"c-{person}", text, person, policy))
     return "\n".join(reply.text for reply in replies)
+
+
+def ask(app: App, text: str, person: str = "alice") -> Reply:
+    """The last reply to one message, as a structured Reply."""
+    return app.bot.handle(Incoming("console", person, "c1", text, person, "la-crosse"))[-1]
 
 
 def test_question_is_answered_with_the_clause_quoted_and_cited(app: App) -> None:
@@ -100,3 +106,23 @@ def test_acknowledgements_survive_a_restart(app: App, config_file: Path, clock: 
         assert "up to date" in say(reopened, "status")
     finally:
         reopened.close()
+
+
+def test_was_this_helpful_is_counted_per_clause_and_the_latest_vote_counts(app: App) -> None:
+    answer = ask(app, "can I post photos of my crew?")
+    yes, no = answer.feedback
+    assert ask(app, yes.command).kind == "feedback"
+    ask(app, no.command)  # changed their mind
+    ask(app, yes.command, person="sam")
+    [count] = feedback_counts(app.db, "la-crosse")
+    assert (count.clause_id, count.helpful, count.not_helpful) == (
+        answer.data["clause"],
+        1,
+        1,
+    )
+
+
+def test_feedback_on_a_clause_that_does_not_exist_records_nothing(app: App) -> None:
+    reply = ask(app, "feedback clause-99 yes")
+    assert reply.kind == "error" and "clause-99" in reply.text
+    assert feedback_counts(app.db) == []

@@ -24,6 +24,9 @@ TABLES = {
     "unanswered_questions",
     "checklist_drafts",
     "checklist_results",
+    "processed_events",
+    "answer_feedback",
+    "conversation_references",
 }
 
 

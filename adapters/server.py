@@ -1,0 +1,108 @@
+"""`policybot serve`: one aiohttp server for every enabled chat platform, plus health checks.
+
+Each platform contributes a `Mount` (its routes, start-up and shutdown hooks, and the lines it
+wants printed at start). The platform SDKs are imported only here, when serving, so terminal
+commands start fast and a deployment without Teams never imports botbuilder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from aiohttp import web
+
+from bot.app import App
+from bot.config import ConfigError
+from bot.storage.database import StorageError
+
+Hook = Callable[[web.Application], Awaitable[None]]
+APP_KEY = web.AppKey("policybot_app", App)
+DEFAULT_PORT = 3000
+
+
+@dataclass
+class Mount:
+    """One chat platform plugged into the server."""
+
+    name: str
+    routes: list[web.RouteDef] = field(default_factory=list)
+    banner: list[str] = field(default_factory=list)
+    on_startup: list[Hook] = field(default_factory=list)
+    on_cleanup: list[Hook] = field(default_factory=list)
+
+
+def load_mounts(
+    app: App, *, socket_mode: bool = False, environ: Mapping[str, str] | None = None
+) -> list[Mount]:
+    """The mounts of every platform app.yaml enables; a missing secret is a ConfigError."""
+    environ = os.environ if environ is None else environ
+    mounts = []
+    if app.config.slack.enabled:
+        from adapters.slack.mount import mount_slack
+
+        mounts.append(mount_slack(app, environ, socket_mode=socket_mode))
+    elif socket_mode:
+        raise ConfigError("--socket-mode needs Slack: set slack.enabled: true in app.yaml")
+    if app.config.teams.enabled:
+        from adapters.teams.mount import mount_teams
+
+        mounts.append(mount_teams(app, environ))
+    return mounts
+
+
+def build_web_app(app: App, mounts: list[Mount]) -> web.Application:
+    """The aiohttp application: health checks and every platform's routes."""
+    web_app = web.Application(client_max_size=1024 * 1024)
+    web_app[APP_KEY] = app
+    web_app.add_routes([web.get("/healthz", _healthz), web.get("/readyz", _readyz)])
+    for mount in mounts:
+        web_app.add_routes(mount.routes)
+        web_app.on_startup.extend(mount.on_startup)
+        web_app.on_cleanup.extend(mount.on_cleanup)
+    return web_app
+
+
+async def _healthz(_request: web.Request) -> web.Response:
+    """Alive: the process answers HTTP."""
+    return web.json_response({"status": "ok"})
+
+
+async def _readyz(request: web.Request) -> web.Response:
+    """Ready: the database answers and its schema is current."""
+    app = request.app[APP_KEY]
+    try:
+        problem = await asyncio.to_thread(app.db.check)
+    except StorageError as error:
+        problem = str(error)
+    if problem is not None:
+        return web.json_response({"status": "unavailable", "reason": problem}, status=503)
+    return web.json_response({"status": "ready"})
+
+
+def serve(
+    app: App,
+    *,
+    host: str,
+    port: int,
+    socket_mode: bool = False,
+    out: TextIO = sys.stderr,
+) -> int:
+    """Run the server until interrupted; print what is served and any loud warnings first."""
+    mounts = load_mounts(app, socket_mode=socket_mode)
+    if not mounts:
+        raise ConfigError(
+            "no chat platform is enabled: set slack.enabled or teams.enabled in app.yaml"
+        )
+    web_app = build_web_app(app, mounts)
+    out.write(f"PolicyBot serving on http://{host}:{port} (health: /healthz, /readyz)\n")
+    for mount in mounts:
+        for line in mount.banner:
+            out.write(f"  {line}\n")
+    out.flush()
+    web.run_app(web_app, host=host, port=port, print=None, shutdown_timeout=10)
+    return 0

@@ -1,0 +1,95 @@
+"""Where to reach each person later: the platform's reference for a proactive message.
+
+Teams needs the conversation reference from a person's first message or the app's install;
+Slack needs the person's id (posting to it opens their direct message with the bot). Adapters
+store what they need here; reminders, approvals and policy updates read it back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.records import utc
+from bot.storage.database import Database
+from bot.storage.models import ConversationReference
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A person's stored reference on one platform."""
+
+    platform: str
+    person: str
+    display_name: str | None
+    workspace: str | None
+    reference: dict[str, Any]
+    updated_at: datetime
+
+
+def remember_contact(
+    db: Database,
+    *,
+    platform: str,
+    person: str,
+    reference: dict[str, Any],
+    now: datetime,
+    display_name: str | None = None,
+    workspace: str | None = None,
+) -> None:
+    """Store or refresh how to reach a person; the newest reference replaces the old one."""
+    with db.session() as session:
+        row = session.scalars(_query(platform, person)).first()
+        if row is None:
+            session.add(
+                ConversationReference(
+                    platform=platform,
+                    person=person,
+                    display_name=display_name,
+                    workspace=workspace,
+                    reference=dict(reference),
+                    updated_at=utc(now),
+                )
+            )
+            return
+        row.reference, row.updated_at = dict(reference), utc(now)
+        row.display_name = display_name or row.display_name
+        row.workspace = workspace or row.workspace
+
+
+def contact_for(db: Database, *, platform: str, person: str) -> Contact | None:
+    """The stored reference of one person, or None if they never talked to the bot."""
+    with db.session() as session:
+        row = session.scalars(_query(platform, person)).first()
+        return _contact(row) if row else None
+
+
+def list_contacts(db: Database, platform: str | None = None) -> list[Contact]:
+    """Every stored reference, optionally of one platform, in a stable order."""
+    query = select(ConversationReference).order_by(
+        ConversationReference.platform, ConversationReference.person
+    )
+    if platform is not None:
+        query = query.where(ConversationReference.platform == platform)
+    with db.session() as session:
+        return [_contact(row) for row in session.scalars(query)]
+
+
+def _query(platform: str, person: str) -> Any:
+    return select(ConversationReference).where(
+        ConversationReference.platform == platform, ConversationReference.person == person
+    )
+
+
+def _contact(row: ConversationReference) -> Contact:
+    return Contact(
+        row.platform,
+        row.person,
+        row.display_name,
+        row.workspace,
+        dict(row.reference),
+        row.updated_at,
+    )
