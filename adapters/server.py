@@ -23,6 +23,7 @@ from bot.storage.database import StorageError
 Hook = Callable[[web.Application], Awaitable[None]]
 APP_KEY = web.AppKey("policybot_app", App)
 DEFAULT_PORT = 3000
+SHUTDOWN_GRACE_SECONDS = 8.0
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Mount:
     banner: list[str] = field(default_factory=list)
     on_startup: list[Hook] = field(default_factory=list)
     on_cleanup: list[Hook] = field(default_factory=list)
+    idle: Callable[[], Awaitable[None]] | None = None  # waits until work after acks is done
 
 
 def load_mounts(
@@ -64,7 +66,21 @@ def build_web_app(app: App, mounts: list[Mount]) -> web.Application:
         web_app.add_routes(mount.routes)
         web_app.on_startup.extend(mount.on_startup)
         web_app.on_cleanup.extend(mount.on_cleanup)
+        if mount.idle is not None:
+            web_app.on_shutdown.append(_finish_work(mount.idle))
     return web_app
+
+
+def _finish_work(idle: Callable[[], Awaitable[None]]) -> Hook:
+    """A shutdown hook that lets replies already being worked on go out (up to a limit)."""
+
+    async def finish(_web_app: web.Application) -> None:
+        try:
+            await asyncio.wait_for(idle(), timeout=SHUTDOWN_GRACE_SECONDS)
+        except TimeoutError:
+            sys.stderr.write("policybot: some replies were still being prepared at shutdown\n")
+
+    return finish
 
 
 async def _healthz(_request: web.Request) -> web.Response:

@@ -1,14 +1,38 @@
-"""Slack on `policybot serve`: not built yet."""
+"""Slack on `policybot serve`: the request URL, or a Socket Mode connection instead."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from aiohttp import web
+
 from adapters.server import Mount
+from adapters.slack.bolt_app import build_bolt_app
+from adapters.slack.http import PATH, events_handler
+from adapters.slack.listeners import SlackBot
+from adapters.slack.settings import slack_settings
 from bot.app import App
-from bot.config import ConfigError
 
 
 def mount_slack(app: App, environ: Mapping[str, str], *, socket_mode: bool = False) -> Mount:
-    """Refuse to serve Slack until the adapter exists, rather than pretend to."""
-    raise ConfigError("Slack support is not available yet; set slack.enabled: false in app.yaml")
+    """Slack's routes and hooks; raises ConfigError naming any missing secret."""
+    settings = slack_settings(environ, socket_mode=socket_mode)
+    slack = SlackBot(app)
+    bolt = build_bolt_app(slack, settings)
+    if not socket_mode:
+        return Mount(
+            name="slack",
+            routes=[web.post(PATH, events_handler(bolt, settings.signing_secret))],
+            banner=[f"Slack: request URL {PATH} (events, /policy, interactivity)"],
+            idle=slack.idle,
+        )
+    from adapters.slack.socket_mode import socket_mode_hooks
+
+    start, stop = socket_mode_hooks(bolt, settings)
+    return Mount(
+        name="slack",
+        banner=["Slack: Socket Mode (no inbound port needed)"],
+        on_startup=[start],
+        on_cleanup=[stop],
+        idle=slack.idle,
+    )
