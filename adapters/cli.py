@@ -49,7 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="serve Slack and Teams over HTTP")
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
-    serve.add_argument("--port", type=_port, default=3000, help="port to listen on (default: 3000)")
+    serve.add_argument(
+        "--port",
+        type=_port,
+        default=3000,
+        help="port to listen on (default: 3000; 0 picks a free one)",
+    )
     serve.add_argument(
         "--socket-mode",
         action="store_true",
@@ -136,8 +141,8 @@ def _serve(app: App, args: argparse.Namespace) -> int:
 
 
 def _port(value: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= 65535:
-        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, got {value!r}")
+    if not value.isdigit() or not 0 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got {value!r}")
     return int(value)
 
 

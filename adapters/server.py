@@ -8,7 +8,9 @@ commands start fast and a deployment without Teams never imports botbuilder.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -108,17 +110,64 @@ def serve(
     socket_mode: bool = False,
     out: TextIO = sys.stderr,
 ) -> int:
-    """Run the server until interrupted; print what is served and any loud warnings first."""
+    """Run the server until SIGINT or SIGTERM, then finish in-flight work and stop.
+
+    Port 0 picks a free port; the line announcing the server names the port actually bound.
+    """
+    _configure_logging()
     mounts = load_mounts(app, socket_mode=socket_mode)
     if not mounts:
         raise ConfigError(
             "no chat platform is enabled: set slack.enabled or teams.enabled in app.yaml"
         )
-    web_app = build_web_app(app, mounts)
-    out.write(f"PolicyBot serving on http://{host}:{port} (health: /healthz, /readyz)\n")
-    for mount in mounts:
-        for line in mount.banner:
-            out.write(f"  {line}\n")
-    out.flush()
-    web.run_app(web_app, host=host, port=port, print=None, shutdown_timeout=10)
+    asyncio.run(_serve(build_web_app(app, mounts), mounts, host, port, out))
     return 0
+
+
+def _configure_logging() -> None:
+    """Log to standard error at POLICYBOT_LOG_LEVEL (default INFO)."""
+    level = os.environ.get("POLICYBOT_LOG_LEVEL", "INFO").upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(
+            f"POLICYBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}"
+        )
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+async def _serve(
+    web_app: web.Application, mounts: list[Mount], host: str, port: int, out: TextIO
+) -> None:
+    runner = web.AppRunner(web_app, handle_signals=False, shutdown_timeout=SHUTDOWN_GRACE_SECONDS)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, host, port)
+        try:
+            await site.start()
+        except OSError as error:
+            raise ConfigError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+        bound = runner.addresses[0][1] if runner.addresses else port
+        out.write(f"PolicyBot serving on http://{host}:{bound} (health: /healthz, /readyz)\n")
+        for mount in mounts:
+            for line in mount.banner:
+                out.write(f"  {line}\n")
+        out.flush()
+        await _until_stopped()
+        out.write("PolicyBot stopping: finishing the replies under way\n")
+        out.flush()
+    finally:
+        await runner.cleanup()
+
+
+async def _until_stopped() -> None:
+    """Wait for SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)

@@ -21,6 +21,18 @@ from bot.events import claim_event
 
 log = logging.getLogger("policybot.slack")
 RATE_LIMIT_RETRIES = 3
+_EXPECTED_WARNINGS = ("As you gave `client`", "As `installation_store` or `authorize`")
+
+
+class _QuietAboutOurChoices(logging.Filter):
+    """Drop bolt's warnings that SLACK_BOT_TOKEN is unused: we authorize per workspace."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(_EXPECTED_WARNINGS)
+
+
+bolt_log = logging.getLogger("policybot.slack.bolt")
+bolt_log.addFilter(_QuietAboutOurChoices())
 
 
 def web_client(settings: SlackSettings, token: str | None = None) -> AsyncWebClient:
@@ -43,7 +55,7 @@ def build_bolt_app(slack: SlackBot, settings: SlackSettings) -> AsyncApp:
         client=web_client(settings),
         authorize=_authorizer(settings),
         request_verification_enabled=bool(settings.signing_secret),
-        logger=log,
+        logger=bolt_log,
     )
     bolt.middleware(_deduplicate(slack.app))
     register(bolt, slack)
