@@ -56,6 +56,7 @@ def build_bolt_app(slack: SlackBot, settings: SlackSettings) -> AsyncApp:
         authorize=_authorizer(settings),
         request_verification_enabled=bool(settings.signing_secret),
         logger=bolt_log,
+        process_before_response=True,  # listeners ack, then spawn their work themselves
     )
     bolt.middleware(_deduplicate(slack.app))
     register(bolt, slack)

@@ -1,18 +1,17 @@
 """Slack events, the /policy command and button presses, turned into the core's messages.
 
-Every listener acknowledges Slack first (bolt acks events by itself; commands and actions call
-`ack()` at once) and does the slow work after: the core runs in a worker thread, so the event
-loop stays free to ack the next request within Slack's three seconds.
+Every listener acknowledges Slack first and does its work in a background task after the ack;
+the core runs in a worker thread, so the event loop stays free to ack the next request within
+Slack's three seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -26,7 +25,7 @@ from adapters.slack.delivery import (
     ResponseUrlDestination,
     deliver,
 )
-from adapters.slack.payloads import strip_mentions, unescape
+from adapters.slack.payloads import COMMAND, strip_mentions, unescape
 from bot.app import App
 from bot.contacts import remember_contact
 from bot.messages import Button, Incoming, Reply
@@ -47,25 +46,28 @@ class SlackBot:
         self.app = app
         self._names: dict[str, str | None] = {}
         self._in_flight = 0
+        self._tasks: set[asyncio.Future[None]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
 
-    @contextlib.asynccontextmanager
-    async def working(self) -> AsyncIterator[None]:
-        """Count a piece of work done after the ack, so shutdown can wait for it to finish."""
+    def spawn(self, work: Awaitable[None]) -> None:
+        """Run work after the ack, counted so tests and shutdown can wait for it to finish."""
         self._in_flight += 1
         self._idle.clear()
-        try:
-            yield
-        finally:
-            self._in_flight -= 1
-            if self._in_flight == 0:
-                self._idle.set()
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Future[None]) -> None:
+        self._tasks.discard(task)
+        self._in_flight -= 1
+        if self._in_flight == 0:
+            self._idle.set()
+        if not task.cancelled() and task.exception() is not None:
+            log.error("work after a Slack ack failed", exc_info=task.exception())
 
     async def idle(self) -> None:
         """Wait until no work started after an ack is still running."""
-        for _ in range(10):  # let listeners that bolt has just scheduled begin
-            await asyncio.sleep(0)
         await self._idle.wait()
 
     async def ask_core(
@@ -124,10 +126,8 @@ class SlackBot:
 
 
 def register(bolt: AsyncApp, slack: SlackBot) -> None:
-    """Attach every listener the bot needs to the bolt app."""
+    """Attach every listener: each acks at once and does its work after (a lazy listener)."""
 
-    @bolt.event("message")
-    @_tracked(slack)
     async def direct_message(
         event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
     ) -> None:
@@ -143,8 +143,6 @@ def register(bolt: AsyncApp, slack: SlackBot) -> None:
         await deliver(ChannelDestination(client, channel), replies, pressed=None)
         await _refresh_home_after_ack(slack, client, team, user, replies)
 
-    @bolt.event("app_mention")
-    @_tracked(slack)
     async def mention(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
         user, channel = event.get("user"), event.get("channel")
         if _from_a_bot(event) or not isinstance(user, str) or not isinstance(channel, str):
@@ -160,8 +158,6 @@ def register(bolt: AsyncApp, slack: SlackBot) -> None:
         )
         await deliver(ChannelDestination(client, channel, thread_ts=thread), replies, pressed=None)
 
-    @bolt.event("app_home_opened")
-    @_tracked(slack)
     async def home_opened(
         event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
     ) -> None:
@@ -173,12 +169,9 @@ def register(bolt: AsyncApp, slack: SlackBot) -> None:
             await slack.remember(team=team, user=user, channel=event["channel"])
         await slack.publish_home(client, team=team, user=user)
 
-    @bolt.command("/policy")
-    @_tracked(slack)
     async def policy_command(
         ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
-        await ack()
         user, team = command["user_id"], command.get("team_id")
         text = unescape(command.get("text", "")).strip() or "help"
         replies = await slack.ask_core(
@@ -187,8 +180,6 @@ def register(bolt: AsyncApp, slack: SlackBot) -> None:
         await deliver(ResponseUrlDestination(respond), replies, pressed=None)
         await _refresh_home_after_ack(slack, client, team, user, replies)
 
-    @bolt.action(re.compile(f"^{re.escape(ACTION_PREFIX)}"))
-    @_tracked(slack)
     async def button(
         ack: AsyncAck,
         body: dict[str, Any],
@@ -196,7 +187,6 @@ def register(bolt: AsyncApp, slack: SlackBot) -> None:
         respond: AsyncRespond,
         client: AsyncWebClient,
     ) -> None:
-        await ack()
         user, team = body["user"]["id"], (body.get("team") or {}).get("id")
         command = action.get("value")
         if not isinstance(command, str) or not command:
@@ -210,18 +200,30 @@ def register(bolt: AsyncApp, slack: SlackBot) -> None:
         await deliver(destination, replies, pressed=action.get("block_id"))
         await _refresh_home_after_ack(slack, client, team, user, replies)
 
+    later = _after_ack(slack)
+    bolt.event("message")(later(direct_message))
+    bolt.event("app_mention")(later(mention))
+    bolt.event("app_home_opened")(later(home_opened))
+    bolt.command(COMMAND)(later(policy_command))
+    bolt.action(re.compile(f"^{re.escape(ACTION_PREFIX)}"))(later(button))
+
 
 Listener = Callable[..., Awaitable[None]]
 
 
-def _tracked(slack: SlackBot) -> Callable[[Listener], Listener]:
-    """Count a listener's run as work in flight (bolt reads the wrapped function's arguments)."""
+def _after_ack(slack: SlackBot) -> Callable[[Listener], Listener]:
+    """Make a listener ack at once (bolt acks events itself) and run its body after the ack.
+
+    Bolt reads the wrapped listener's argument names to decide what to pass; a listener that
+    takes `ack` gets it only so that this wrapper can call it.
+    """
 
     def wrap(listener: Listener) -> Listener:
         @functools.wraps(listener)
         async def run(**kwargs: Any) -> None:
-            async with slack.working():
-                await listener(**kwargs)
+            if "ack" in kwargs:
+                await kwargs["ack"]()
+            slack.spawn(listener(**kwargs))
 
         return run
 
