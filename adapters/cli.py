@@ -69,6 +69,20 @@ def build_parser() -> argparse.ArgumentParser:
     unanswered = kinds.add_parser("unanswered", help="questions the bot could not answer")
     unanswered.add_argument("--policy")
     unanswered.add_argument("--csv", action="store_true", help="CSV instead of a table")
+    authorizations = kinds.add_parser("authorizations", help="authorization requests and decisions")
+    authorizations.add_argument("--csv", action="store_true", help="CSV instead of a table")
+    authorizations.add_argument("--audit", action="store_true", help="the full audit log instead")
+    undelivered = kinds.add_parser("undelivered", help="messages nobody could be reached with")
+    undelivered.add_argument("--csv", action="store_true", help="CSV instead of a table")
+
+    people = commands.add_parser("people", help="the staff list")
+    people_commands = people.add_subparsers(dest="people_command", metavar="ACTION", required=True)
+    importing = people_commands.add_parser("import", help="import a staff list (CSV)")
+    importing.add_argument("file", help="CSV with handle,name,department,supervisor,roles,...")
+
+    approvals = commands.add_parser("approvals", help="the authorization workflow")
+    approval_commands = approvals.add_subparsers(dest="approvals_command", required=True)
+    approval_commands.add_parser("run", help="send due reminders, escalations and expiries now")
     return parser
 
 
@@ -105,6 +119,8 @@ def _dispatch(app: App, args: argparse.Namespace) -> int:
         "check": _check,
         "report": reports.run_report,
         "serve": _serve,
+        "people": _people,
+        "approvals": _approvals,
     }
     return handlers[args.command](app, args)
 
@@ -129,6 +145,26 @@ def _check(app: App, args: argparse.Namespace) -> int:
     if args.list:
         return run_checklist_listing(app, policy_id=args.policy, as_json=args.json)
     return run_chat(app, policy_id=args.policy, user=args.user, first_message="check")
+
+
+def _people(app: App, args: argparse.Namespace) -> int:
+    from adapters.console.people_import import run_import
+    from bot.staff_list import StaffListError
+
+    try:
+        return run_import(app, args.file)
+    except StaffListError as error:
+        return _fail(str(error), 2)
+
+
+def _approvals(app: App, _args: argparse.Namespace) -> int:
+    from bot.approval_timers import run_due
+
+    done = run_due(app.db, app.config.approvals, app.bot.clock())
+    print(
+        f"{done.reminded} reminder(s), {done.escalated} escalation(s), {done.expired} expiry(ies)."
+    )
+    return 0
 
 
 def _serve(app: App, args: argparse.Namespace) -> int:

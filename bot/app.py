@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.config import Config, find_config_file, load_config
 from bot.core import PolicyBot, utc_now
 from bot.library import Library, load_library
+from bot.people import seed_people
 from bot.storage.database import Database
 
 
@@ -35,6 +36,7 @@ def open_app(config_path: str | None = None, clock: Callable[[], datetime] = utc
     try:
         db.migrate()
         library = load_library(db, config, clock)
+        seed_people(db, config.people, clock())
     except BaseException:
         db.dispose()
         raise

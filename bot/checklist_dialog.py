@@ -177,6 +177,15 @@ class ChecklistDialog:
             self.db, message.platform, message.person, message.conversation
         )
         reply = verdict_reply(policy, verdict)
+        requests = tuple(
+            Button(
+                "Request authorization",
+                f"request authorization {finding.id} check {result_id}",
+                "primary",
+            )
+            for finding in verdict.authorizations
+        )
+        reply = replace(reply, buttons=(*requests[:1], *reply.buttons))
         if not state.draft_text:
             return reply
         self._finished_drafts[_key(message)] = (result_id, state.draft_text)

@@ -58,6 +58,36 @@ class PlatformSettings:
         return dict(self.routes).get(workspace or "", self.default_organization)
 
 
+ROLES = ("employee", "supervisor", "department_director", "social_media_administrator", "hr")
+ROLE_ALIASES = {
+    "director": "department_director",
+    "administrator": "social_media_administrator",
+    "admin": "social_media_administrator",
+    "manager": "supervisor",
+}
+IDENTITY_PLATFORMS = ("slack", "teams", "console")
+
+
+@dataclass(frozen=True)
+class PersonSeed:
+    """A person as app.yaml describes them, seeded into the database at start."""
+
+    handle: str
+    name: str
+    department: str | None = None
+    supervisor: str | None = None
+    roles: tuple[str, ...] = ("employee",)
+    identities: tuple[tuple[str, str], ...] = ()  # (platform, id on that platform)
+
+
+@dataclass(frozen=True)
+class ApprovalSettings:
+    """When a pending approval reminds its approver, and when it goes to their supervisor."""
+
+    remind_after_hours: int = 48
+    escalate_after_hours: int = 120
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything a deployment sets; built only through `load_config`."""
@@ -68,6 +98,8 @@ class Config:
     organizations: tuple[Organization, ...] = ()
     slack: PlatformSettings = field(default_factory=PlatformSettings)
     teams: PlatformSettings = field(default_factory=PlatformSettings)
+    people: tuple[PersonSeed, ...] = ()
+    approvals: ApprovalSettings = field(default_factory=ApprovalSettings)
     source: str = "embedded defaults"
 
     def policy_for_workspace(self, platform: str, workspace: str | None) -> str:
@@ -130,7 +162,16 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _build(raw: dict[str, Any], base: Path, source: str) -> Config:
-    known = {"database", "default_policy", "matcher", "organizations", "slack", "teams"}
+    known = {
+        "database",
+        "default_policy",
+        "matcher",
+        "organizations",
+        "slack",
+        "teams",
+        "people",
+        "approvals",
+    }
     unknown = sorted(set(raw) - known)
     if unknown:
         raise ConfigError(
@@ -147,7 +188,98 @@ def _build(raw: dict[str, Any], base: Path, source: str) -> Config:
         organizations=organizations,
         slack=_platform(raw.get("slack"), f"{source}: slack", "workspaces", known_ids),
         teams=_platform(raw.get("teams"), f"{source}: teams", "tenants", known_ids),
+        people=_people(raw.get("people"), source),
+        approvals=_approvals(raw.get("approvals"), source),
         source=source,
+    )
+
+
+def normalize_role(text: str) -> str | None:
+    """The role a word names ("director" is department_director), or None if none."""
+    word = text.strip().lower().replace(" ", "_").replace("-", "_")
+    word = ROLE_ALIASES.get(word, word)
+    return word if word in ROLES else None
+
+
+def _approvals(raw: Any, source: str) -> ApprovalSettings:
+    section = _section(raw, f"{source}: approvals")
+    defaults = ApprovalSettings()
+    remind = _whole(
+        section.get("remind_after_hours", defaults.remind_after_hours),
+        f"{source}: approvals.remind_after_hours",
+        1,
+        24 * 90,
+    )
+    escalate = _whole(
+        section.get("escalate_after_hours", defaults.escalate_after_hours),
+        f"{source}: approvals.escalate_after_hours",
+        1,
+        24 * 180,
+    )
+    if escalate <= remind:
+        raise ConfigError(
+            f"{source}: approvals.escalate_after_hours must be later than remind_after_hours"
+        )
+    return ApprovalSettings(remind, escalate)
+
+
+def _people(raw: Any, source: str) -> tuple[PersonSeed, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ConfigError(f"{source}: people must be a list of '- handle: ...' entries")
+    seeds = [_person(entry, f"{source}: people entry {n}") for n, entry in enumerate(raw, 1)]
+    handles = [seed.handle for seed in seeds]
+    for seed in seeds:
+        if handles.count(seed.handle) > 1:
+            raise ConfigError(f"{source}: people: the handle {seed.handle!r} is used twice")
+        if seed.supervisor is not None and seed.supervisor not in handles:
+            raise ConfigError(
+                f"{source}: people: {seed.handle}'s supervisor {seed.supervisor!r} is not listed"
+            )
+    identities = [identity for seed in seeds for identity in seed.identities]
+    for identity in identities:
+        if identities.count(identity) > 1:
+            raise ConfigError(f"{source}: people: {identity[0]} id {identity[1]!r} is used twice")
+    return tuple(seeds)
+
+
+def _person(raw: Any, where: str) -> PersonSeed:
+    item = _section(raw, where)
+    allowed = {"handle", "name", "department", "supervisor", "roles", *IDENTITY_PLATFORMS}
+    unknown = sorted(set(item) - allowed)
+    if unknown:
+        raise ConfigError(f"{where}: unknown setting(s) {', '.join(map(str, unknown))}")
+    handle = _text(item.get("handle"), f"{where} handle").lower()
+    roles_raw = item.get("roles", ["employee"])
+    if not isinstance(roles_raw, list):
+        raise ConfigError(f"{where} roles must be a list, such as [employee, supervisor]")
+    roles = []
+    for value in roles_raw:
+        role = normalize_role(str(value))
+        if role is None:
+            raise ConfigError(f"{where}: unknown role {value!r}; roles are {', '.join(ROLES)}")
+        roles.append(role)
+    supervisor = item.get("supervisor")
+    if supervisor is not None:
+        supervisor = _text(supervisor, f"{where} supervisor").lower()
+        if supervisor == handle:
+            raise ConfigError(f"{where}: {handle} cannot be their own supervisor")
+    identities = tuple(
+        (platform, _text(str(item[platform]), f"{where} {platform}"))
+        for platform in IDENTITY_PLATFORMS
+        if item.get(platform) is not None
+    )
+    if not any(platform == "console" for platform, _ in identities):
+        identities += (("console", handle),)
+    department = item.get("department")
+    return PersonSeed(
+        handle=handle,
+        name=_text(item.get("name", handle), f"{where} name"),
+        department=_text(department, f"{where} department") if department is not None else None,
+        supervisor=supervisor,
+        roles=tuple(dict.fromkeys(roles)) or ("employee",),
+        identities=identities,
     )
 
 

@@ -7,13 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot import feedback, records
+from bot import authorizations, feedback, records
 from bot.answers import answer_reply, clause_reply
+from bot.approval_commands import ApprovalCommands, requests_text
 from bot.checklist_dialog import BUTTON_COMMAND, ChecklistDialog
 from bot.config import Config
 from bot.help import help_reply
 from bot.library import Library, UnknownPolicy
 from bot.messages import Button, Incoming, Reply
+from bot.request_dialog import RequestDialog
 from bot.storage.database import Database
 from bot.yesno import parse_yes_no
 from knowledge.matcher import MatchResult, Outcome
@@ -55,6 +57,8 @@ class PolicyBot:
         self.clock = clock
         self._pending: dict[tuple[str, str, str], _Pending] = {}
         self.checklists = ChecklistDialog(db, clock)
+        self.requests = RequestDialog(db, clock)
+        self.approvals = ApprovalCommands(db, library, self.requests, clock)
 
     def handle(self, message: Incoming) -> list[Reply]:
         """Everything the bot says in response to one message."""
@@ -82,6 +86,16 @@ class PolicyBot:
         return self._route(message, policy_id, text)
 
     def _route(self, message: Incoming, policy_id: str, text: str) -> list[Reply]:
+        if self.requests.active(message):
+            return [
+                self.requests.step(
+                    message,
+                    self.approvals.me(message),
+                    self.library.policy(policy_id),
+                    self.library.checklist(policy_id),
+                    text,
+                )
+            ]
         if match := _CHECK.fullmatch(text):
             return self.start_checklist(message, policy_id, match.group("draft"))
         if text.lower().rstrip(".!") == "keep draft":
@@ -138,6 +152,8 @@ class PolicyBot:
             return [self._show(message, policy_id, match.group(1))]
         if match := _FEEDBACK.fullmatch(command):
             return [self.feedback(message, policy_id, match["clause"], match["vote"] == "yes")]
+        if (workflow := self.approvals.handle(message, policy_id, text)) is not None:
+            return workflow
         if command.isdigit() and self._key(message) in self._pending:
             return [self._choose(message, int(command))]
         if parse_yes_no(command) is not None and len(command.split()) <= 2:
@@ -266,6 +282,10 @@ class PolicyBot:
                 f"{state.acknowledged_at.strftime('%Y-%m-%d %H:%M UTC')}."
             )
             buttons = ()
+        me = self.approvals.me(message)
+        requests = authorizations.requests_of(self.db, me.id) if me else []
+        if requests:
+            text += "\n" + requests_text(requests)
         return Reply(
             kind="status",
             text=text,

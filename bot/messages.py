@@ -7,7 +7,8 @@ path through the bot can be driven from the keyboard as well.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -57,3 +58,36 @@ class Reply:
 
 
 FEEDBACK_PROMPT = "Was this helpful?"
+
+
+def reply_to_dict(reply: Reply) -> dict[str, Any]:
+    """A reply as plain JSON data, to keep in the outbox until it is delivered."""
+    return {
+        "kind": reply.kind,
+        "text": reply.text,
+        "title": reply.title,
+        "quote": None if reply.quote is None else asdict(reply.quote),
+        "notes": list(reply.notes),
+        "buttons": [asdict(button) for button in reply.buttons],
+        "data": dict(reply.data),
+        "feedback": [asdict(button) for button in reply.feedback],
+    }
+
+
+def reply_from_dict(data: dict[str, Any]) -> Reply:
+    """The reply `reply_to_dict` stored."""
+    quote = data.get("quote")
+    return Reply(
+        kind=str(data["kind"]),
+        text=str(data["text"]),
+        title=data.get("title"),
+        quote=None
+        if quote is None
+        else Quote(
+            tuple(quote["sentences"]), quote["citation"], quote["version"], quote["clause_title"]
+        ),
+        notes=tuple(data.get("notes", ())),
+        buttons=tuple(Button(**button) for button in data.get("buttons", ())),
+        data=dict(data.get("data", {})),
+        feedback=tuple(Button(**button) for button in data.get("feedback", ())),
+    )

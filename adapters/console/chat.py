@@ -8,6 +8,7 @@ import sys
 from typing import TextIO
 
 from adapters.console.render import render
+from bot import outbox, people
 from bot.app import App
 from bot.messages import Incoming
 
@@ -36,6 +37,7 @@ def run_chat(
             f"PolicyBot: {policy.title}, version {policy.version}. Signed in as "
             f"{person}. Type 'help' for what I can do, 'quit' to leave.\n"
         )
+    _show_waiting(app, person, stdout)
     pending = [first_message] if first_message else []
     while True:
         line = pending.pop() if pending else _read(stdin, stdout, interactive)
@@ -46,6 +48,7 @@ def run_chat(
         )
         for reply in app.bot.handle(message):
             stdout.write(render(reply) + "\n")
+        _show_waiting(app, person, stdout)
         if not interactive:
             stdout.write("\n")
         stdout.flush()
@@ -72,6 +75,19 @@ def run_checklist_listing(
     for outcome in listing["outcomes"]:
         stdout.write(f"  {outcome['id']}: {outcome['verdict']} [{', '.join(outcome['clauses'])}]\n")
     return 0
+
+
+def _show_waiting(app: App, person: str, stdout: TextIO) -> None:
+    """Print the messages kept for this person (approvals to decide, outcomes, reminders)."""
+    me = people.person_on(app.db, PLATFORM, person, app.bot.clock())
+    if me is None:
+        return
+    waiting = outbox.deliver_to_console(app.db, me.id, app.bot.clock())
+    if waiting:
+        stdout.write(f"-- {len(waiting)} message(s) for you --\n")
+        for reply in waiting:
+            stdout.write(render(reply) + "\n")
+        stdout.write("--\n")
 
 
 def _read(stdin: TextIO, stdout: TextIO, interactive: bool) -> str | None:

@@ -4,16 +4,29 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from bot import records
+from bot import audit, authorizations, outbox, records
 from bot.app import App
 
 
 def run_report(app: App, args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
     """Print the report the arguments ask for."""
+    if args.report in ("authorizations", "undelivered"):
+        header, table, summary = (
+            _audit(app)
+            if getattr(args, "audit", False)
+            else _authorizations(app)
+            if args.report == "authorizations"
+            else _undelivered(app)
+        )
+        write_table(header, table, as_csv=args.csv, stdout=stdout)
+        if not args.csv:
+            stdout.write(summary + "\n")
+        return 0
     if args.report == "acks":
         policy = app.library.policy(args.policy)
         rows = records.list_acknowledgements(app.db, policy.id)
@@ -47,6 +60,94 @@ def run_report(app: App, args: argparse.Namespace, stdout: TextIO = sys.stdout) 
     if not args.csv:
         stdout.write(summary + "\n")
     return 0
+
+
+Table = tuple[list[str], list[list[str]], str]
+
+
+def _authorizations(app: App) -> Table:
+    views = authorizations.requests_of(app.db)
+    header = [
+        "request",
+        "requester",
+        "department",
+        "policy",
+        "clauses",
+        "what",
+        "why",
+        "where",
+        "from",
+        "to",
+        "status",
+        "decisions",
+        "requested_at_utc",
+    ]
+    table = [
+        [
+            str(v.id),
+            v.requester,
+            v.department or "",
+            v.policy_id,
+            " ".join(v.clauses),
+            v.what,
+            v.why,
+            v.place,
+            v.starts_on.isoformat(),
+            v.ends_on.isoformat(),
+            v.status,
+            "; ".join(_decision(a) for a in v.approvals),
+            v.created_at.isoformat(timespec="seconds"),
+        ]
+        for v in views
+    ]
+    return header, table, f"{len(views)} authorization request(s)."
+
+
+def _decision(approval: authorizations.ApprovalView) -> str:
+    if approval.decision is None:
+        return f"{approval.role}: waiting for {approval.assigned_to}"
+    if approval.decided_at is None:
+        return f"{approval.role}: {approval.decision}"
+    comment = f" ({approval.comment})" if approval.comment else ""
+    return (
+        f"{approval.role}: {approval.decision} by {approval.decided_by} "
+        f"{approval.decided_at.isoformat(timespec='seconds')}{comment}"
+    )
+
+
+def _audit(app: App) -> Table:
+    rows = audit.entries(app.db)
+    header = ["at_utc", "actor", "action", "request", "person", "details"]
+    table = [
+        [
+            r.at.isoformat(timespec="seconds"),
+            r.actor or "(system)",
+            r.action,
+            str(r.request_id or ""),
+            r.subject or "",
+            json.dumps(r.details, ensure_ascii=False),
+        ]
+        for r in rows
+    ]
+    return header, table, f"{len(rows)} audit entries."
+
+
+def _undelivered(app: App) -> Table:
+    rows = outbox.undelivered(app.db)
+    header = ["created_at_utc", "person", "topic", "status", "platform", "attempts", "reason"]
+    table = [
+        [
+            r.created_at.isoformat(timespec="seconds"),
+            r.person,
+            r.topic,
+            r.status,
+            r.platform or "",
+            str(r.attempts),
+            r.last_error or "",
+        ]
+        for r in rows
+    ]
+    return header, table, f"{len(rows)} message(s) could not be delivered."
 
 
 def write_table(

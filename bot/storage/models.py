@@ -7,12 +7,13 @@ and every timestamp stored as UTC through :class:`UTCDateTime`.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -227,3 +228,134 @@ class ConversationReference(Base):
     workspace: Mapped[str | None] = mapped_column(String)
     reference: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime]
+
+
+class Person(Base):
+    """Someone at the city: name, department, supervisor; known by a short handle."""
+
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("handle"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handle: Mapped[str] = mapped_column(String)
+    name: Mapped[str] = mapped_column(Text)
+    department: Mapped[str | None] = mapped_column(Text)
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class PersonIdentity(Base):
+    """Who a person is on one platform (a Slack user id, a Teams id, a console name)."""
+
+    __tablename__ = "person_identities"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    platform: Mapped[str] = mapped_column(String)
+    external_id: Mapped[str] = mapped_column(String)
+    last_seen_at: Mapped[datetime | None]
+
+
+class PersonRole(Base):
+    """One role a person holds: employee, supervisor, department_director, ..."""
+
+    __tablename__ = "person_roles"
+    __table_args__ = (UniqueConstraint("person_id", "role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    role: Mapped[str] = mapped_column(String)
+
+
+class AuthorizationRequest(Base):
+    """An employee's request for a use the policy makes conditional on someone's say-so."""
+
+    __tablename__ = "authorization_requests"
+    __table_args__ = (_version_fk(), Index(None, "status"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    policy_id: Mapped[str] = mapped_column(String)
+    version: Mapped[int] = mapped_column(Integer)
+    outcome_id: Mapped[str] = mapped_column(String)
+    clauses: Mapped[list[str]]
+    what: Mapped[str] = mapped_column(Text)
+    why: Mapped[str] = mapped_column(Text)
+    place: Mapped[str] = mapped_column(Text)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String)
+    revision: Mapped[int] = mapped_column(Integer)
+    checklist_result_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Approval(Base):
+    """One approval a request needs, by role; decided once, by someone allowed to."""
+
+    __tablename__ = "approvals"
+    __table_args__ = (UniqueConstraint("request_id", "role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("authorization_requests.id"))
+    role: Mapped[str] = mapped_column(String)
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    escalated_to_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decision: Mapped[str | None] = mapped_column(String)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    comment: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+
+
+class RequestDraft(Base):
+    """The answers so far of an authorization request someone is still filling in."""
+
+    __tablename__ = "request_drafts"
+    __table_args__ = (UniqueConstraint("platform", "person", "conversation"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String)
+    person: Mapped[str] = mapped_column(String)
+    conversation: Mapped[str] = mapped_column(String)
+    policy_id: Mapped[str] = mapped_column(String)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    """One thing that happened, appended and never changed: who, what, when (UTC)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index(None, "request_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    action: Mapped[str] = mapped_column(String)
+    request_id: Mapped[int | None] = mapped_column(Integer)
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class OutboxMessage(Base):
+    """A message for a person, kept until it is delivered on one of their platforms."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index(None, "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    topic: Mapped[str] = mapped_column(String)
+    reply: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String)
+    platform: Mapped[str | None] = mapped_column(String)
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]

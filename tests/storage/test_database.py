@@ -27,6 +27,14 @@ TABLES = {
     "processed_events",
     "answer_feedback",
     "conversation_references",
+    "people",
+    "person_identities",
+    "person_roles",
+    "authorization_requests",
+    "approvals",
+    "request_drafts",
+    "audit_log",
+    "outbox",
 }
 
 

@@ -1,0 +1,76 @@
+"""Who may decide an approval: the policy names a role; the staff list names the people.
+
+- supervisor: the requester's supervisor;
+- department_director: a department director of the requester's department;
+- social_media_administrator: any social media administrator;
+plus whoever the approval was escalated to. Never the requester, and never someone who already
+decided another approval of the same request (two approvals mean two people).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.storage.models import Approval, Person, PersonRole
+
+_ROLE_PHRASES = {
+    "supervisor": "{whose} supervisor",
+    "department_director": "the director of {whose} department",
+    "social_media_administrator": "the social media administrator",
+}
+
+
+def role_phrase(role: str, whose: str = "their") -> str:
+    """A role in words, for someone ("Pat Lee's supervisor", "your supervisor")."""
+    return _ROLE_PHRASES.get(role, role.replace("_", " ")).format(whose=whose)
+
+
+def candidates(session: Session, requester: Person, role: str) -> list[Person]:
+    """The people who hold a role for this requester, best first (the requester excluded)."""
+    if role == "supervisor":
+        found = [session.get(Person, requester.supervisor_id)] if requester.supervisor_id else []
+        people = [person for person in found if person is not None]
+    else:
+        query = (
+            select(Person)
+            .join(PersonRole, PersonRole.person_id == Person.id)
+            .where(PersonRole.role == role)
+            .order_by(Person.id)
+        )
+        if role == "department_director":
+            query = query.where(
+                func.lower(Person.department) == (requester.department or "").lower()
+            )
+        people = list(session.scalars(query))
+    return [person for person in people if person.id != requester.id]
+
+
+def may_decide(session: Session, approval: Approval, requester: Person, person_id: int) -> bool:
+    """Whether this person may decide this approval now."""
+    if person_id == requester.id:
+        return False
+    others = session.scalars(
+        select(Approval.decided_by_id).where(
+            Approval.request_id == approval.request_id, Approval.id != approval.id
+        )
+    )
+    if person_id in set(others):
+        return False
+    if approval.escalated_to_id == person_id:
+        return True
+    return any(person.id == person_id for person in candidates(session, requester, approval.role))
+
+
+def missing_approver(session: Session, requester: Person, roles: tuple[str, ...]) -> str | None:
+    """Why a request could not be decided by anyone (a role nobody holds), or None."""
+    for role in roles:
+        if candidates(session, requester, role):
+            continue
+        if role == "supervisor":
+            return "you have no supervisor on record"
+        if role == "department_director":
+            department = requester.department or "(none on record)"
+            return f"your department, {department}, has no department director on record"
+        return f"nobody holds the role {role}"
+    return None

@@ -1,0 +1,208 @@
+"""Messages for people, kept in the database until delivered on one of their platforms.
+
+The core enqueues a message in the same transaction as the change it announces (a request for
+an approver, a decision for the requester), so nothing is announced that did not happen and
+nothing that happened goes unannounced. Each platform's adapter claims its due messages,
+delivers them and marks them; a claim is a lease, so a worker that dies mid-send leaves them to
+be claimed again. A person with no platform to reach them is recorded as unreachable, with why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.messages import Reply, reply_from_dict, reply_to_dict
+from bot.records import utc
+from bot.storage.database import Database
+from bot.storage.models import OutboxMessage, Person, PersonIdentity
+
+LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 6
+PLATFORM_ORDER = ("slack", "teams", "console")
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A message to deliver: to whom (their id on the platform) and what."""
+
+    id: int
+    person_id: int
+    platform: str
+    address: str
+    topic: str
+    reply: Reply
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Undelivered:
+    """A message that could not be delivered, for HR's report."""
+
+    id: int
+    person: str
+    topic: str
+    status: str
+    platform: str | None
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+
+
+def enqueue(session: Session, *, person_id: int, topic: str, reply: Reply, now: datetime) -> None:
+    """Keep a message for a person, on the platform they used last, in the caller's transaction."""
+    platform = preferred_platform(session, person_id)
+    session.add(
+        OutboxMessage(
+            person_id=person_id,
+            topic=topic,
+            reply=reply_to_dict(reply),
+            status="pending" if platform else "unreachable",
+            platform=platform,
+            attempts=0,
+            next_attempt_at=utc(now),
+            last_error=None if platform else "this person has no chat platform on record",
+            created_at=utc(now),
+        )
+    )
+
+
+def preferred_platform(session: Session, person_id: int) -> str | None:
+    """The platform a person was last seen on, else the first they have an identity on."""
+    identities = list(
+        session.scalars(select(PersonIdentity).where(PersonIdentity.person_id == person_id))
+    )
+    if not identities:
+        return None
+    seen = [i for i in identities if i.last_seen_at is not None]
+    if seen:
+        return max(seen, key=lambda i: i.last_seen_at or utc(datetime.min)).platform
+    return min(
+        identities,
+        key=lambda i: PLATFORM_ORDER.index(i.platform) if i.platform in PLATFORM_ORDER else 99,
+    ).platform
+
+
+def claim_due(db: Database, *, platform: str, now: datetime, limit: int = 20) -> list[OutboxItem]:
+    """Claim up to `limit` due messages for a platform; another worker will not get them."""
+    now = utc(now)
+    with db.session() as session:
+        candidates = list(
+            session.scalars(
+                select(OutboxMessage.id)
+                .where(
+                    OutboxMessage.platform == platform,
+                    OutboxMessage.status.in_(("pending", "sending")),
+                    OutboxMessage.next_attempt_at <= now,
+                )
+                .order_by(OutboxMessage.id)
+                .limit(limit)
+            )
+        )
+    claimed = []
+    for message_id in candidates:
+        with db.session() as session:
+            won = session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id == message_id,
+                    OutboxMessage.status.in_(("pending", "sending")),
+                    OutboxMessage.next_attempt_at <= now,
+                )
+                .values(status="sending", next_attempt_at=now + LEASE)
+            )
+            if getattr(won, "rowcount", 0) == 1:
+                claimed.append(_item(session, message_id))
+    return claimed
+
+
+def _item(session: Session, message_id: int) -> OutboxItem:
+    row = session.get(OutboxMessage, message_id)
+    assert row is not None and row.platform is not None
+    address = session.scalars(
+        select(PersonIdentity.external_id).where(
+            PersonIdentity.person_id == row.person_id, PersonIdentity.platform == row.platform
+        )
+    ).first()
+    return OutboxItem(
+        row.id,
+        row.person_id,
+        row.platform,
+        address or "",
+        row.topic,
+        reply_from_dict(row.reply),
+        row.attempts,
+    )
+
+
+def mark_sent(db: Database, message_id: int, now: datetime) -> None:
+    """The message reached the person."""
+    with db.session() as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id)
+            .values(status="sent", sent_at=utc(now), attempts=OutboxMessage.attempts + 1)
+        )
+
+
+def mark_failed(
+    db: Database, message_id: int, *, error: str, now: datetime, permanent: bool = False
+) -> None:
+    """The send failed: try again later with backoff, or give up and say why."""
+    with db.session() as session:
+        row = session.get(OutboxMessage, message_id)
+        if row is None:
+            return
+        row.attempts += 1
+        row.last_error = error[:500]
+        if permanent or row.attempts >= MAX_ATTEMPTS:
+            row.status = "unreachable" if permanent else "failed"
+        else:
+            row.status = "pending"
+            row.next_attempt_at = utc(now) + timedelta(seconds=5 * 2**row.attempts)
+
+
+def deliver_to_console(db: Database, person_id: int, now: datetime) -> list[Reply]:
+    """Everything waiting for a person in the terminal, marked delivered as it is returned."""
+    with db.session() as session:
+        rows = list(
+            session.scalars(
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.person_id == person_id,
+                    OutboxMessage.platform == "console",
+                    OutboxMessage.status.in_(("pending", "sending")),
+                )
+                .order_by(OutboxMessage.id)
+            )
+        )
+        for row in rows:
+            row.status, row.sent_at, row.attempts = "sent", utc(now), row.attempts + 1
+        return [reply_from_dict(row.reply) for row in rows]
+
+
+def undelivered(db: Database) -> list[Undelivered]:
+    """Messages that could not be delivered, oldest first."""
+    query = (
+        select(OutboxMessage, Person.name)
+        .join(Person, OutboxMessage.person_id == Person.id)
+        .where(OutboxMessage.status.in_(("unreachable", "failed")))
+        .order_by(OutboxMessage.id)
+    )
+    with db.session() as session:
+        return [
+            Undelivered(
+                row.id,
+                name,
+                row.topic,
+                row.status,
+                row.platform,
+                row.attempts,
+                row.last_error,
+                row.created_at,
+            )
+            for row, name in session.execute(query)
+        ]
