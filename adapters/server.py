@@ -64,6 +64,9 @@ def build_web_app(app: App, mounts: list[Mount]) -> web.Application:
     web_app = web.Application(client_max_size=1024 * 1024)
     web_app[APP_KEY] = app
     web_app.add_routes([web.get("/healthz", _healthz), web.get("/readyz", _readyz)])
+    start_timers, stop_timers = _approval_timers(app)
+    web_app.on_startup.append(start_timers)
+    web_app.on_cleanup.append(stop_timers)
     for mount in mounts:
         web_app.add_routes(mount.routes)
         web_app.on_startup.extend(mount.on_startup)
@@ -71,6 +74,30 @@ def build_web_app(app: App, mounts: list[Mount]) -> web.Application:
         if mount.idle is not None:
             web_app.on_shutdown.append(_finish_work(mount.idle))
     return web_app
+
+
+def _approval_timers(app: App, every_seconds: float = 300.0) -> tuple[Hook, Hook]:
+    """Hooks running the approvals' reminders, escalations and expiries every few minutes."""
+    from bot.approval_timers import run_due
+
+    tasks: list[asyncio.Task[None]] = []
+
+    async def loop() -> None:
+        while True:
+            try:
+                await asyncio.to_thread(run_due, app.db, app.config.approvals, app.bot.clock())
+            except Exception:
+                logging.getLogger("policybot").exception("approval timers failed; will retry")
+            await asyncio.sleep(every_seconds)
+
+    async def start(_web_app: web.Application) -> None:
+        tasks.append(asyncio.create_task(loop()))
+
+    async def stop(_web_app: web.Application) -> None:
+        for task in tasks:
+            task.cancel()
+
+    return start, stop
 
 
 def _finish_work(idle: Callable[[], Awaitable[None]]) -> Hook:

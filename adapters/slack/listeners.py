@@ -44,6 +44,7 @@ class SlackBot:
 
     def __init__(self, app: App) -> None:
         self.app = app
+        self.after_work: Callable[[], None] = lambda: None  # e.g. wake the outbox delivery
         self._names: dict[str, str | None] = {}
         self._in_flight = 0
         self._tasks: set[asyncio.Future[None]] = set()
@@ -88,6 +89,8 @@ class SlackBot:
         except Exception:
             log.exception("the core failed on a Slack message")
             return [_SORRY]
+        finally:
+            self.after_work()
 
     async def remember(self, *, team: str | None, user: str, channel: str) -> None:
         """Keep the person's direct-message channel for later messages (reminders, approvals)."""

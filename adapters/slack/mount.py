@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import aiohttp
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.server import Hook, Mount
-from adapters.slack.bolt_app import build_bolt_app
+from adapters.slack.bolt_app import build_bolt_app, web_client
 from adapters.slack.http import PATH, events_handler
 from adapters.slack.listeners import SlackBot
-from adapters.slack.settings import slack_settings
+from adapters.slack.outbox_delivery import SlackDelivery
+from adapters.slack.settings import SlackSettings, slack_settings
 from bot.app import App
 
 
@@ -22,13 +24,16 @@ def mount_slack(app: App, environ: Mapping[str, str], *, socket_mode: bool = Fal
     slack = SlackBot(app)
     bolt = build_bolt_app(slack, settings)
     open_session, close_session = _shared_http_session(bolt)
+    delivery = SlackDelivery(app, _clients(bolt, settings))
+    slack.after_work = delivery.poke
+    start_delivery, stop_delivery = delivery.hooks()
     if not socket_mode:
         return Mount(
             name="slack",
             routes=[web.post(PATH, events_handler(bolt, settings.signing_secret))],
             banner=[f"Slack: request URL {PATH} (events, /policy, interactivity)"],
-            on_startup=[open_session],
-            on_cleanup=[close_session],
+            on_startup=[open_session, start_delivery],
+            on_cleanup=[stop_delivery, close_session],
             idle=slack.idle,
         )
     from adapters.slack.socket_mode import socket_mode_hooks
@@ -37,8 +42,8 @@ def mount_slack(app: App, environ: Mapping[str, str], *, socket_mode: bool = Fal
     return Mount(
         name="slack",
         banner=["Slack: Socket Mode (no inbound port needed)"],
-        on_startup=[open_session, start],
-        on_cleanup=[stop, close_session],
+        on_startup=[open_session, start, start_delivery],
+        on_cleanup=[stop_delivery, stop, close_session],
         idle=slack.idle,
     )
 
@@ -55,3 +60,18 @@ def _shared_http_session(bolt: AsyncApp) -> tuple[Hook, Hook]:
             await state.pop("session").close()
 
     return open_session, close_session
+
+
+def _clients(bolt: AsyncApp, settings: SlackSettings) -> Callable[[str | None], AsyncWebClient]:
+    """A Web API client per workspace token, sharing bolt's pooled session and retries."""
+    clients: dict[str, AsyncWebClient] = {}
+
+    def client_for(team: str | None) -> AsyncWebClient:
+        token = settings.token_for(team)
+        if token not in clients:
+            client = web_client(settings, token)
+            client.session = bolt.client.session
+            clients[token] = client
+        return clients[token]
+
+    return client_for

@@ -17,12 +17,15 @@ def chat(config: Path, user: str, *lines: str) -> str:
 
 def test_an_employee_and_a_supervisor_in_two_terminals(config_file: Path) -> None:
     asked = chat(
-        config_file, "pat",
+        config_file,
+        "pat",
         "request authorization needs-supervisor",
         "Post the pool reopening photos on the Parks Facebook page",
         "Residents keep asking when the pool reopens",
         "Parks Facebook page, from my work computer",
-        "2026-12-01", "2026-12-31", "yes",
+        "2026-12-01",
+        "2026-12-31",
+        "yes",
     )
     assert "Sent: request #1 is waiting for Sam Ortiz (your supervisor)" in asked
     supervisor = chat(config_file, "sam", "approve 1 Go ahead")
@@ -64,10 +67,15 @@ def test_people_import_reports_rejected_rows_and_takes_the_rest(
 
 def test_the_authorizations_report_shows_each_decision(config_file: Path) -> None:
     chat(
-        config_file, "pat",
+        config_file,
+        "pat",
         "request authorization needs-link-permission",
-        "Link my blog from the Parks page", "Event photos", "parks page", "2026-12-01",
-        "2026-12-31", "yes",
+        "Link my blog from the Parks page",
+        "Event photos",
+        "parks page",
+        "2026-12-01",
+        "2026-12-31",
+        "yes",
     )
     chat(config_file, "dana", "approve 1 ok by me")
     result = run("report", "authorizations", "--csv", config=config_file)
