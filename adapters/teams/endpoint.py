@@ -1,8 +1,10 @@
 """`POST /api/messages`: every request answered with a status that says what happened.
 
 botbuilder 4.17's own endpoint answers invalid JSON, bad tokens and expired tokens with 500.
-Here each malformed request gets a 4xx (400 bad activity, 415 not JSON, 413 too large) and each
-authentication failure 401, all before anything is recorded.
+Here each malformed request gets a 4xx (400 bad activity, 415 not JSON, 413 too large, 405 not a
+POST) and each authentication failure 401, all before anything is recorded. A reply Teams
+refuses even after retries is a 502; the activity stays claimed, so a redelivery cannot repeat
+what the bot already recorded.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from aiohttp import web
 
 from adapters.teams.activities import MalformedActivity, read_activity
 from adapters.teams.gateway import BotFrameworkGateway, Unauthorized
+from adapters.teams.retry import ConnectorError
 from adapters.teams.turns import TeamsTurns
 
 ROUTE = "/api/messages"
@@ -38,7 +41,11 @@ class MessagesEndpoint:
             return _error(400, str(error))
         except Unauthorized:
             return _error(401, "the request is not authorized for this bot")
-        await self.gateway.process(ticket, body, self.turns.on_activity)
+        try:
+            await self.gateway.process(ticket, body, self.turns.on_activity)
+        except ConnectorError as error:  # handled, but the reply could not be posted
+            log.error("Teams reply not delivered: %s", error)
+            return _error(502, f"the reply could not be delivered to Teams ({error})")
         if body["type"] == "invoke":  # cards use Action.Submit; invokes are acknowledged only
             return web.json_response({}, status=200)
         return web.Response(status=201)
