@@ -144,4 +144,6 @@ async def test_a_card_submit_without_policybot_data_is_politely_ignored(
 async def test_activities_the_bot_does_not_use_are_accepted_and_ignored(teams: Teams) -> None:
     assert await teams.post(teams.activity(kind="typing")) == 201
     assert await teams.post(teams.activity(kind="messageReaction")) == 201
+    response = await teams.client.post("/api/messages", json=teams.activity(kind="invoke"))
+    assert response.status == 200 and await response.json() == {}  # acknowledged, not a 500
     assert teams.connector.calls == []
