@@ -17,11 +17,14 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import func, select
 
 from adapters.server import build_web_app, load_mounts
 from adapters.teams.mount import TeamsMount
-from bot.app import App, open_app
-from tests.conftest import Clock
+from bot import records
+from bot.app import App
+from bot.contacts import list_contacts
+from bot.storage.models import ProcessedEvent
 
 BOT = {"id": "28:policybot", "name": "PolicyBot"}
 TENANT_LAX = "tenant-lax"
@@ -124,6 +127,18 @@ class FakeConnector:
         return refused or web.json_response({"id": f"a:personal-{next(self._ids)}"})
 
 
+def nothing_recorded(app: App, connector: FakeConnector) -> bool:
+    """No claim, contact or acknowledgement stored, and nothing posted to Teams."""
+    with app.db.session() as session:
+        claimed = session.scalar(select(func.count()).select_from(ProcessedEvent))
+    return (
+        not claimed
+        and not list_contacts(app.db, "teams")
+        and not records.list_acknowledgements(app.db, "la-crosse")
+        and not connector.calls
+    )
+
+
 def _texts(elements: list[dict[str, Any]]) -> Iterator[str]:
     for element in elements:
         if element.get("type") == "TextBlock":
@@ -200,7 +215,8 @@ class Teams:
 
 
 @pytest.fixture
-def teams_config(tmp_path: Path) -> Path:
+def config_file(tmp_path: Path) -> Path:
+    """Teams enabled, with a tenant for each city (replaces the suite's plain configuration)."""
     path = tmp_path / "app.yaml"
     path.write_text(
         "database:\n  path: data/bot.sqlite3\n"
@@ -213,14 +229,6 @@ def teams_config(tmp_path: Path) -> Path:
         "  default_organization: lax\n"
     )
     return path
-
-
-@pytest.fixture
-def teams_app(teams_config: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> Iterator[App]:
-    monkeypatch.delenv("POLICYBOT_DATABASE_URL", raising=False)
-    application = open_app(str(teams_config), clock=clock)
-    yield application
-    application.close()
 
 
 @pytest.fixture
@@ -245,8 +253,8 @@ async def start_teams(
 
 
 @pytest.fixture
-async def teams(teams_app: App, connector: FakeConnector) -> AsyncIterator[Teams]:
+async def teams(app: App, connector: FakeConnector) -> AsyncIterator[Teams]:
     """Teams with authentication off (no MICROSOFT_APP_ID), as with the Emulator."""
-    client = await start_teams(teams_app, connector, dict(QUIET_RETRIES))
+    client = await start_teams(app, connector, dict(QUIET_RETRIES))
     yield client
     await client.client.close()

@@ -18,14 +18,11 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
-from sqlalchemy import func, select
 
 from adapters.teams.mount import mount_teams
 from bot import records
 from bot.app import App
-from bot.contacts import list_contacts
-from bot.storage.models import ProcessedEvent
-from tests.teams.conftest import QUIET_RETRIES, FakeConnector, Teams, start_teams
+from tests.teams.conftest import QUIET_RETRIES, FakeConnector, Teams, nothing_recorded, start_teams
 
 APP_ID = "6d1b2f7e-0000-4c1e-9d2a-3f5e8c7b9a10"
 ISSUER = "https://api.botframework.test"
@@ -73,7 +70,7 @@ def key_server() -> Iterator[KeyServer]:
 
 @pytest.fixture
 async def secured(
-    teams_app: App, connector: FakeConnector, key_server: KeyServer
+    app: App, connector: FakeConnector, key_server: KeyServer
 ) -> AsyncIterator[Teams]:
     environ = {
         **QUIET_RETRIES,
@@ -82,8 +79,8 @@ async def secured(
         "POLICYBOT_TEAMS_OPENID_METADATA_URL": f"{key_server.url}/openid",
         "POLICYBOT_TEAMS_TOKEN_ISSUER": ISSUER,
     }
-    mount = mount_teams(teams_app, environ, token_provider=lambda: "outbound-token")
-    client = await start_teams(teams_app, connector, environ, mounts=[mount])
+    mount = mount_teams(app, environ, token_provider=lambda: "outbound-token")
+    client = await start_teams(app, connector, environ, mounts=[mount])
     yield client
     await client.client.close()
 
@@ -101,26 +98,15 @@ def token(connector: FakeConnector, key: Any = SIGNING_KEY, **claims: Any) -> st
     return "Bearer " + jwt.encode(payload, key, algorithm="RS256", headers={"kid": KEY_ID})
 
 
-def nothing_recorded(app: App, connector: FakeConnector) -> bool:
-    with app.db.session() as session:
-        claimed = session.scalar(select(func.count()).select_from(ProcessedEvent))
-    return (
-        not claimed
-        and not list_contacts(app.db, "teams")
-        and not records.list_acknowledgements(app.db, "la-crosse")
-        and not connector.calls
-    )
-
-
 async def test_a_valid_channel_token_is_accepted_and_the_reply_carries_the_bots_token(
-    secured: Teams, teams_app: App
+    secured: Teams, app: App
 ) -> None:
     status = await secured.post(secured.activity("ack"), Authorization=token(secured.connector))
     assert status == 201
     [reply] = secured.connector.posted()
     assert reply.shown.startswith("Thank you. I recorded")
     assert reply.headers["Authorization"] == "Bearer outbound-token"
-    assert len(records.list_acknowledgements(teams_app.db, "la-crosse")) == 1
+    assert len(records.list_acknowledgements(app.db, "la-crosse")) == 1
 
 
 @pytest.mark.parametrize(
@@ -137,7 +123,7 @@ async def test_a_valid_channel_token_is_accepted_and_the_reply_carries_the_bots_
     ],
 )
 async def test_requests_without_a_valid_token_get_401_and_nothing_is_recorded(
-    secured: Teams, teams_app: App, credentials: str
+    secured: Teams, app: App, credentials: str
 ) -> None:
     connector = secured.connector
     header = {
@@ -152,4 +138,4 @@ async def test_requests_without_a_valid_token_get_401_and_nothing_is_recorded(
     }[credentials]
     headers = {} if header is None else {"Authorization": header}
     assert await secured.post(secured.activity("ack"), **headers) == 401
-    assert nothing_recorded(teams_app, connector)
+    assert nothing_recorded(app, connector)

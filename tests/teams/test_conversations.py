@@ -3,18 +3,10 @@ replies caught by a fake Bot Connector on 127.0.0.1."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from bot import records
 from bot.app import App
 from bot.contacts import contact_for
-from bot.storage.models import ProcessedEvent
 from tests.teams.conftest import BOT, TENANT_ELMO, Teams
-
-
-def processed_events(app: App) -> int:
-    with app.db.session() as session:
-        return int(session.scalar(select(func.count()).select_from(ProcessedEvent)) or 0)
 
 
 async def test_question_is_answered_with_a_card_quoting_and_citing_the_clause(
@@ -37,7 +29,7 @@ async def test_question_is_answered_with_a_card_quoting_and_citing_the_clause(
 
 
 async def test_acknowledging_by_card_is_recorded_once_even_when_delivered_twice(
-    teams: Teams, teams_app: App
+    teams: Teams, app: App
 ) -> None:
     [answer] = await teams.say("can I post photos of my crew?")
     press = teams.submit(answer.submits()["I acknowledge the policy"], answer.assigned_id or "")
@@ -45,17 +37,17 @@ async def test_acknowledging_by_card_is_recorded_once_even_when_delivered_twice(
     assert await teams.post(press) == 201  # Teams delivers the same activity again
     thanks = teams.connector.posted()[1:]
     assert [call.shown[:36] for call in thanks] == ["Thank you. I recorded that you ackno"]
-    [row] = records.list_acknowledgements(teams_app.db, "la-crosse")
+    [row] = records.list_acknowledgements(app.db, "la-crosse")
     assert (row.platform, row.person, row.display_name) == ("teams", "aad-alice", "Alice Example")
 
     again = teams.submit(answer.submits()["I acknowledge the policy"], answer.assigned_id or "")
     assert await teams.post(again) == 201  # a second press is a new activity
     assert "You already acknowledged" in teams.connector.posted()[-1].shown
-    assert len(records.list_acknowledgements(teams_app.db, "la-crosse")) == 1
+    assert len(records.list_acknowledgements(app.db, "la-crosse")) == 1
 
 
 async def test_checklist_is_walked_to_a_verdict_on_one_card_updated_in_place(
-    teams: Teams, teams_app: App
+    teams: Teams, app: App
 ) -> None:
     [card] = await teams.say("check")
     assert "Question 1 of at most" in card.shown
@@ -71,17 +63,17 @@ async def test_checklist_is_walked_to_a_verdict_on_one_card_updated_in_place(
     assert "Verdict: Needs authorization first." in shown.shown
     assert "clause 5" in shown.shown
     assert shown.submits()["Check another post"]["policybot"] == "check"
-    [result] = records.list_checklist_results(teams_app.db, "la-crosse")
+    [result] = records.list_checklist_results(app.db, "la-crosse")
     assert result.verdict == "needs_authorization" and result.platform == "teams"
 
     stale = teams.submit({"policybot": "checklist at_work no", "card": "checklist_question"}, "x")
     assert await teams.post(stale) == 201  # a button of the finished checklist changes nothing
     assert "already finished or cancelled" in teams.connector.posted()[-1].shown
-    assert len(records.list_checklist_results(teams_app.db, "la-crosse")) == 1
+    assert len(records.list_checklist_results(app.db, "la-crosse")) == 1
 
 
 async def test_install_brings_a_welcome_card_saying_what_the_bot_does(
-    teams: Teams, teams_app: App
+    teams: Teams, app: App
 ) -> None:
     install = teams.activity(kind="conversationUpdate", membersAdded=[dict(BOT)])
     assert await teams.post(install) == 201
@@ -91,7 +83,7 @@ async def test_install_brings_a_welcome_card_saying_what_the_bot_does(
     assert "City of La Crosse Social Media Policy" in welcome.shown
     assert "checklist" in welcome.shown and "acknowledged" in welcome.shown
     assert set(welcome.submits()) == {"Start the checklist", "My status"}
-    contact = contact_for(teams_app.db, platform="teams", person="aad-alice")
+    contact = contact_for(app.db, platform="teams", person="aad-alice")
     assert contact is not None and contact.workspace == "tenant-lax"
 
 
@@ -111,7 +103,7 @@ async def test_team_install_welcomes_the_channel_and_says_to_mention_the_bot(
 
 
 async def test_mention_in_a_channel_is_answered_in_its_thread_with_the_mention_stripped(
-    teams: Teams, teams_app: App
+    teams: Teams,
 ) -> None:
     thread = "19:city-comms@thread.tacv2;messageid=1730561400000"
     mention = {
@@ -133,12 +125,12 @@ async def test_each_tenant_gets_its_own_citys_policy(teams: Teams) -> None:
 
 
 async def test_a_card_submit_without_policybot_data_is_politely_ignored(
-    teams: Teams, teams_app: App
+    teams: Teams, app: App
 ) -> None:
     assert await teams.post(teams.submit({"action": "something else"}, "act-9")) == 201
     [reply] = teams.connector.posted()
     assert reply.shown == "Sorry, I can't act on that card. Type 'help' to see what I can do."
-    assert records.list_acknowledgements(teams_app.db, "la-crosse") == []
+    assert records.list_acknowledgements(app.db, "la-crosse") == []
 
 
 async def test_activities_the_bot_does_not_use_are_accepted_and_ignored(teams: Teams) -> None:

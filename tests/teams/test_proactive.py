@@ -15,9 +15,7 @@ REMINDER = Reply(
 )
 
 
-async def test_a_person_who_talked_to_the_bot_gets_a_proactive_message(
-    teams: Teams, teams_app: App
-) -> None:
+async def test_a_person_who_talked_to_the_bot_gets_a_proactive_message(teams: Teams) -> None:
     await teams.say("hello", activity_id="in-first")
     notifier = teams.mount.notifier
     assert notifier is not None
@@ -35,7 +33,7 @@ async def test_a_person_who_talked_to_the_bot_gets_a_proactive_message(
     assert delivery.activity_ids == (call.assigned_id,)
 
 
-async def test_a_press_on_the_proactive_card_acknowledges(teams: Teams, teams_app: App) -> None:
+async def test_a_press_on_the_proactive_card_acknowledges(teams: Teams) -> None:
     await teams.say("hello")
     assert teams.mount.notifier is not None
     delivery = await teams.mount.notifier.send("aad-alice", [REMINDER])
@@ -45,7 +43,7 @@ async def test_a_press_on_the_proactive_card_acknowledges(teams: Teams, teams_ap
 
 
 async def test_someone_only_seen_in_a_channel_is_messaged_in_a_new_one_to_one_chat(
-    teams: Teams, teams_app: App
+    teams: Teams, app: App
 ) -> None:
     channel = {"conversation": "19:comms@thread.tacv2;messageid=1", "conversation_type": "channel"}
     await teams.say("status", person="aad-bob", name="Bob", **channel)
@@ -60,14 +58,12 @@ async def test_someone_only_seen_in_a_channel_is_messaged_in_a_new_one_to_one_ch
     assert create.body["isGroup"] is False
     assert post.path.startswith("/v3/conversations/a:personal-")
     assert delivery.delivered
-    contact = contact_for(teams_app.db, platform="teams", person="aad-bob")
+    contact = contact_for(app.db, platform="teams", person="aad-bob")
     assert contact is not None
     assert contact.reference["conversation"]["conversationType"] == "personal"
 
 
-async def test_people_who_cannot_be_reached_are_reported_with_the_reason(
-    teams: Teams, teams_app: App
-) -> None:
+async def test_people_who_cannot_be_reached_are_reported_with_the_reason(teams: Teams) -> None:
     await teams.say("hello")
     await teams.say("hello", person="aad-carol", conversation="a:carol-personal")
     await teams.say(

@@ -5,24 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import func, select
 
 from bot import records
 from bot.app import App
-from bot.contacts import list_contacts
-from bot.storage.models import ProcessedEvent
-from tests.teams.conftest import Teams
-
-
-def nothing_recorded(teams: Teams, app: App) -> bool:
-    with app.db.session() as session:
-        claimed = session.scalar(select(func.count()).select_from(ProcessedEvent))
-    return (
-        not claimed
-        and not list_contacts(app.db, "teams")
-        and not records.list_acknowledgements(app.db, "la-crosse")
-        and not teams.connector.calls
-    )
+from tests.teams.conftest import Teams, nothing_recorded
 
 
 def without(activity: dict[str, object], key: str) -> dict[str, object]:
@@ -63,10 +49,10 @@ async def post_raw(teams: Teams, body: bytes, content_type: str = "application/j
     ],
 )
 async def test_malformed_bodies_get_a_4xx_and_nothing_is_recorded(
-    teams: Teams, teams_app: App, body: bytes, content_type: str, status: int
+    teams: Teams, app: App, body: bytes, content_type: str, status: int
 ) -> None:
     assert await post_raw(teams, body, content_type) == status
-    assert nothing_recorded(teams, teams_app)
+    assert nothing_recorded(app, teams.connector)
 
 
 @pytest.mark.parametrize(
@@ -83,7 +69,7 @@ async def test_malformed_bodies_get_a_4xx_and_nothing_is_recorded(
     ],
 )
 async def test_activities_missing_what_the_bot_needs_get_400(
-    teams: Teams, teams_app: App, breakage: str
+    teams: Teams, app: App, breakage: str
 ) -> None:
     ack = teams.activity("ack")
     broken = {
@@ -103,14 +89,14 @@ async def test_activities_missing_what_the_bot_needs_get_400(
     )
     assert response.status == 400
     assert "error" in await response.json()
-    assert nothing_recorded(teams, teams_app)
+    assert nothing_recorded(app, teams.connector)
 
 
-async def test_only_post_is_accepted(teams: Teams, teams_app: App) -> None:
+async def test_only_post_is_accepted(teams: Teams, app: App) -> None:
     for method in ("GET", "PUT", "DELETE"):
         response = await teams.client.request(method, "/api/messages")
         assert response.status == 405
-    assert nothing_recorded(teams, teams_app)
+    assert nothing_recorded(app, teams.connector)
 
 
 async def test_a_429_from_the_connector_is_retried_after_retry_after(teams: Teams) -> None:
@@ -128,12 +114,12 @@ async def test_502_504_and_412_are_retried_with_backoff(teams: Teams) -> None:
 
 
 async def test_a_connector_that_keeps_refusing_fails_the_request_after_the_last_attempt(
-    teams: Teams, teams_app: App
+    teams: Teams, app: App
 ) -> None:
     teams.connector.refuse(429, times=10, **{"Retry-After": "0"})
     assert await teams.post(teams.activity("ack")) == 502
     assert len(teams.connector.calls) == 4  # POLICYBOT_TEAMS_SEND_ATTEMPTS defaults to 4
-    assert len(records.list_acknowledgements(teams_app.db, "la-crosse")) == 1  # done, not undone
+    assert len(records.list_acknowledgements(app.db, "la-crosse")) == 1  # done, not undone
 
 
 async def test_a_final_refusal_is_not_retried(teams: Teams) -> None:

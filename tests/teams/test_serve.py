@@ -28,7 +28,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-async def served(teams_config: Path) -> AsyncIterator[tuple[str, str]]:
+async def served(config_file: Path) -> AsyncIterator[tuple[str, str]]:
     """`policybot serve` running in its own process; yields its URL and what it printed."""
     port = free_port()
     environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(Path.home())}
@@ -37,7 +37,7 @@ async def served(teams_config: Path) -> AsyncIterator[tuple[str, str]]:
         "-m",
         "adapters.cli",
         "--config",
-        str(teams_config),
+        str(config_file),
         "serve",
         "--host",
         "127.0.0.1",
@@ -106,9 +106,9 @@ async def test_policybot_serve_answers_teams_and_warns_loudly_that_authenticatio
     assert "City of La Crosse Social Media Policy, clause 9 · version 1" in reply.shown
 
 
-def test_the_banner_names_the_bot_when_authentication_is_on(teams_app: App) -> None:
+def test_the_banner_names_the_bot_when_authentication_is_on(app: App) -> None:
     environ = {"MICROSOFT_APP_ID": "bot-id", "MICROSOFT_APP_PASSWORD": "secret"}
-    [mount] = load_mounts(teams_app, environ=environ)
+    [mount] = load_mounts(app, environ=environ)
     assert isinstance(mount, TeamsMount)
     assert mount.banner == ["Teams: POST /api/messages (bot bot-id, MultiTenant)"]
 
@@ -133,17 +133,17 @@ def test_the_banner_names_the_bot_when_authentication_is_on(teams_app: App) -> N
     ],
 )
 def test_a_wrong_setting_is_refused_naming_the_variable(
-    teams_app: App, environ: dict[str, str], named: str
+    app: App, environ: dict[str, str], named: str
 ) -> None:
     with pytest.raises(ConfigError, match=named):
-        load_mounts(teams_app, environ=environ)
+        load_mounts(app, environ=environ)
 
 
-def test_a_single_tenant_managed_identity_needs_no_password(teams_app: App) -> None:
+def test_a_single_tenant_managed_identity_needs_no_password(app: App) -> None:
     environ = {
         "MICROSOFT_APP_ID": "bot-id",
         "MICROSOFT_APP_TYPE": "userassignedmsi",
         "MICROSOFT_APP_TENANT_ID": "tenant-lax",
     }
-    [mount] = load_mounts(teams_app, environ=environ)
+    [mount] = load_mounts(app, environ=environ)
     assert mount.banner == ["Teams: POST /api/messages (bot bot-id, UserAssignedMSI)"]
