@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from adapters.teams.channel import Channel
 from adapters.teams.gateway import BotFrameworkGateway
@@ -30,7 +31,7 @@ NEVER_MET = (
 
 @dataclass(frozen=True)
 class Delivery:
-    """What happened to one person's message: delivered, or why not."""
+    """What happened to one person's message: delivered, or why not (with what got through)."""
 
     person: str
     delivered: bool
@@ -52,27 +53,30 @@ class TeamsNotifier:
         )
         if contact is None:
             return Delivery(person, False, NEVER_MET)
+        posted: list[str] = []
+
+        async def post(channel: Channel) -> None:
+            for reply in replies:  # one at a time, so a failure still reports what got through
+                posted.extend(await deliver(channel, [reply]))
+
         try:
             reference = await self._personal_reference(contact)
-            posted: list[str] = []
-
-            async def post(channel: Channel) -> None:
-                posted.extend(await deliver(channel, replies))
-
             await self.gateway.continue_conversation(reference, post)
         except ConnectorError as error:
             log.warning("Teams message to %s not delivered: %s", person, error)
-            return Delivery(person, False, f"Teams refused the message ({error})")
+            reason = f"Teams refused the message ({error})"
+            return Delivery(person, False, reason, tuple(posted))
         except Exception as error:  # a broken stored reference, no outbound token, ...
             log.exception("Teams message to %s not delivered", person)
-            return Delivery(person, False, f"could not send: {type(error).__name__}: {error}")
+            reason = f"could not send: {type(error).__name__}: {error}"
+            return Delivery(person, False, reason, tuple(posted))
         return Delivery(person, True, None, tuple(posted))
 
     async def send_many(self, people: Iterable[str], replies: Sequence[Reply]) -> list[Delivery]:
         """Message several people one after the other (Teams throttles bursts); one result each."""
         return [await self.send(person, replies) for person in people]
 
-    async def _personal_reference(self, contact: Contact) -> dict[str, object]:
+    async def _personal_reference(self, contact: Contact) -> dict[str, Any]:
         """The person's one-to-one chat, opened (and remembered) if only a channel is known."""
         reference = contact.reference
         if reference.get("conversation", {}).get("conversationType", "personal") == "personal":

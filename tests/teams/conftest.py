@@ -73,13 +73,13 @@ class FakeConnector:
     """The Bot Connector REST API on loopback, recording calls; it can be told to refuse."""
 
     calls: list[Call] = field(default_factory=list)
-    refusals: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    script: list[tuple[int, dict[str, str]] | None] = field(default_factory=list)
     url: str = ""
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
-    def refuse(self, status: int, times: int = 1, **headers: str) -> None:
-        """Answer the next `times` calls with this status (and headers) instead of success."""
-        self.refusals += [(status, headers)] * times
+    def refuse(self, status: int, times: int = 1, after: int = 0, **headers: str) -> None:
+        """Answer `times` calls, `after` successful ones, with this status (and headers)."""
+        self.script += [None] * after + [(status, headers)] * times
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -105,9 +105,10 @@ class FakeConnector:
         body = await request.json() if request.can_read_body else None
         call = Call(request.method, request.path, body, dict(request.headers))
         self.calls.append(call)
-        if not self.refusals:
+        scripted = self.script.pop(0) if self.script else None
+        if scripted is None:
             return call, None
-        status, headers = self.refusals.pop(0)
+        status, headers = scripted
         error = {"error": {"code": "Refused", "message": f"refused with {status} by the fake"}}
         return call, web.json_response(error, status=status, headers=headers)
 

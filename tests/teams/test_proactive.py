@@ -89,3 +89,16 @@ async def test_people_who_cannot_be_reached_are_reported_with_the_reason(teams: 
     )
     assert by_person["aad-alice"].delivered
     assert len(teams.connector.calls[before:]) == 3  # Carol, Dan's chat, Alice
+
+
+async def test_a_message_cut_short_reports_what_got_through(teams: Teams) -> None:
+    await teams.say("hello")
+    assert teams.mount.notifier is not None
+    teams.connector.refuse(404, after=1)  # the first reply goes through, the second does not
+
+    delivery = await teams.mount.notifier.send(
+        "aad-alice", [REMINDER, Reply(kind="reminder", text="And one more thing.")]
+    )
+
+    assert not delivery.delivered and "HTTP 404" in (delivery.reason or "")
+    assert delivery.activity_ids == (teams.connector.posted()[-2].assigned_id,)
