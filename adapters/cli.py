@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from adapters.console import reports
 from bot.app import App, open_app
@@ -61,6 +62,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="reach Slack over Socket Mode (needs SLACK_APP_TOKEN) instead of its request URL",
     )
 
+    teams = commands.add_parser("teams", help="Microsoft Teams tools")
+    teams_commands = teams.add_subparsers(dest="teams_command", metavar="TOOL", required=True)
+    package = teams_commands.add_parser("package", help="build the Teams app package (zip)")
+    package.add_argument("--app-id", required=True, help="the bot's Microsoft App ID (a GUID)")
+    package.add_argument("--out", required=True, help="where to write the zip")
+    package.add_argument("--developer", default="PolicyBot", help="publisher name")
+    package.add_argument("--website-url", help="publisher's web page (https)")
+    package.add_argument("--privacy-url", help="privacy statement (https)")
+    package.add_argument("--terms-url", help="terms of use (https)")
+    package.add_argument("--version", default="1.0.0", help="app version (default: 1.0.0)")
+
     report = commands.add_parser("report", help="reports for HR")
     kinds = report.add_subparsers(dest="report", metavar="REPORT", required=True)
     acks = kinds.add_parser("acks", help="who acknowledged the policy, and when")
@@ -93,6 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    if args.command == "teams":  # builds a file; needs no configuration or database
+        return _teams_package(args)
     try:
         app = open_app(args.config)
     except (ConfigError, StorageError, KnowledgeError) as error:
@@ -174,6 +188,31 @@ def _serve(app: App, args: argparse.Namespace) -> int:
         return serve(app, host=args.host, port=args.port, socket_mode=args.socket_mode)
     except ConfigError as error:
         return _fail(str(error), 2)
+
+
+def _teams_package(args: argparse.Namespace) -> int:
+    from adapters.teams.package import Publisher, build_package
+
+    defaults = Publisher()
+    publisher = Publisher(
+        name=args.developer,
+        website_url=args.website_url or defaults.website_url,
+        privacy_url=args.privacy_url or defaults.privacy_url,
+        terms_url=args.terms_url or defaults.terms_url,
+    )
+    try:
+        out = build_package(args.app_id, Path(args.out), publisher, args.version)
+    except ConfigError as error:
+        return _fail(str(error), 2)
+    except OSError as error:
+        return _fail(f"cannot write {args.out}: {error.strerror or error}", 1)
+    print(f"Wrote {out}: upload it in Teams (Apps > Manage your apps > Upload an app).")
+    if not (args.website_url and args.privacy_url and args.terms_url):
+        sys.stderr.write(
+            "policybot: note: the package links to placeholder pages; pass --website-url, "
+            "--privacy-url and --terms-url with your organization's pages.\n"
+        )
+    return 0
 
 
 def _port(value: str) -> int:

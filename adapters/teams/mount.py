@@ -1,14 +1,56 @@
-"""Teams on `policybot serve`: not built yet (issue 5), so serving it is refused clearly."""
+"""Teams on `policybot serve`: the /api/messages route, its banner, and the proactive notifier."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+
+from aiohttp import web
 
 from adapters.server import Mount
+from adapters.teams.endpoint import ROUTE, MessagesEndpoint
+from adapters.teams.gateway import BotFrameworkGateway, TokenProvider
+from adapters.teams.notifier import TeamsNotifier
+from adapters.teams.settings import APP_ID, TeamsSettings, settings_from_environ
+from adapters.teams.turns import TeamsTurns
 from bot.app import App
-from bot.config import ConfigError
 
 
-def mount_teams(app: App, environ: Mapping[str, str]) -> Mount:
-    """Refuse to serve Teams until the adapter exists, rather than pretend to."""
-    raise ConfigError("Teams support is not available yet; set teams.enabled: false in app.yaml")
+@dataclass
+class TeamsMount(Mount):
+    """The Teams mount, carrying the notifier later features use for proactive messages."""
+
+    notifier: TeamsNotifier | None = None
+
+
+def mount_teams(
+    app: App, environ: Mapping[str, str], *, token_provider: TokenProvider | None = None
+) -> TeamsMount:
+    """Build the Teams endpoint from the environment; a bad setting is a ConfigError.
+
+    `token_provider` replaces Azure AD as the source of the bot's outbound tokens (tests).
+    """
+    settings = settings_from_environ(environ)
+    gateway = BotFrameworkGateway(settings, token_provider=token_provider)
+    endpoint = MessagesEndpoint(gateway, TeamsTurns(app))
+    return TeamsMount(
+        name="teams",
+        routes=[web.post(ROUTE, endpoint.handle)],
+        banner=banner(settings),
+        notifier=TeamsNotifier(app, gateway),
+    )
+
+
+def banner(settings: TeamsSettings) -> list[str]:
+    """What `serve` prints about Teams; an unauthenticated endpoint is impossible to miss."""
+    if settings.authentication:
+        return [f"Teams: POST {ROUTE} (bot {settings.app_id}, {settings.app_type})"]
+    return [
+        f"Teams: POST {ROUTE}",
+        "!" * 72,
+        f"!! WARNING: TEAMS AUTHENTICATION IS OFF ({APP_ID} is empty).",
+        "!! Anyone who can reach this port can post as any user. Use this only on your",
+        "!! own machine with the Bot Framework Emulator; set MICROSOFT_APP_ID and",
+        "!! MICROSOFT_APP_PASSWORD for Teams.",
+        "!" * 72,
+    ]

@@ -1,0 +1,270 @@
+"""The only module that knows the Bot Framework SDK (botbuilder 4.17, out of support since 2025).
+
+Everything else in the adapter speaks plain Activity JSON through `Channel`; moving to the
+Microsoft 365 Agents SDK (same Activity protocol) means rewriting this module alone. It
+authenticates inbound requests, runs turns, and posts, updates and continues conversations
+through the Bot Connector, retrying as `RetryPolicy` says (botbuilder's own retries are off).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from botbuilder.core import Bot  # type: ignore[import-untyped]
+from botbuilder.integration.aiohttp import (  # type: ignore[import-untyped]
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+from botbuilder.schema import (  # type: ignore[import-untyped]
+    Activity as SdkActivity,
+)
+from botbuilder.schema import (
+    ChannelAccount,
+    ConversationParameters,
+    ConversationReference,
+)
+from botframework.connector.auth import (  # type: ignore[import-untyped]
+    AppCredentials,
+    ConnectorFactory,
+    ServiceClientCredentialsFactory,
+)
+from msrest.exceptions import (  # type: ignore[attr-defined]
+    ClientRequestError,
+    DeserializationError,
+    HttpOperationError,
+)
+from urllib3.util.retry import Retry
+
+from adapters.teams.activities import MalformedActivity
+from adapters.teams.channel import Activity, Channel, TurnLogic
+from adapters.teams.retry import ConnectorError, RetryPolicy, parse_retry_after, with_retries
+from adapters.teams.settings import TeamsSettings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+TokenProvider = Callable[[], str]
+
+
+class Unauthorized(Exception):
+    """The request's Bot Framework token is missing, invalid, or not meant for this bot."""
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """An authenticated inbound request, ready to be processed."""
+
+    activity: Any
+    result: Any
+
+
+class BotFrameworkGateway:
+    """Bot Framework authentication and the Bot Connector, behind the adapter's own interface."""
+
+    def __init__(self, settings: TeamsSettings, *, token_provider: TokenProvider | None = None):
+        """`token_provider` replaces Azure AD as the source of outbound tokens (for tests)."""
+        self._settings = settings
+        credentials = (
+            _FixedTokenFactory(settings.app_id, token_provider) if token_provider else None
+        )
+        self._auth = _Authentication(_SdkConfiguration(settings), credentials_factory=credentials)
+        self._adapter = CloudAdapter(self._auth)
+
+    async def authenticate(self, activity: Activity, authorization: str | None) -> Ticket:
+        """Check the request's token; raises Unauthorized (401) or MalformedActivity (400)."""
+        sdk_activity = _sdk_activity(activity)
+        try:
+            result = await self._auth.authenticate_request(sdk_activity, authorization or None)
+        except Exception as error:  # botbuilder raises PermissionError, jwt and key errors alike
+            log.warning("Teams request refused: %s: %s", type(error).__name__, error)
+            raise Unauthorized(str(error) or type(error).__name__) from error
+        return Ticket(sdk_activity, result)
+
+    async def process(self, ticket: Ticket, activity: Activity, logic: TurnLogic) -> None:
+        """Run one turn for an authenticated activity; `logic` replies through its Channel."""
+
+        async def turn(context: Any) -> None:
+            await logic(activity, _TurnChannel(context, self._settings.retry))
+
+        await self._adapter.process_activity(ticket.result, ticket.activity, turn)
+
+    async def continue_conversation(
+        self, reference: dict[str, Any], logic: Callable[[Channel], Awaitable[None]]
+    ) -> None:
+        """Post into a stored conversation outside any turn (a proactive message)."""
+        sdk_reference = _sdk_reference(reference)
+
+        async def turn(context: Any) -> None:
+            context.activity.id = None  # new messages, not replies to the continuation event
+            await logic(_TurnChannel(context, self._settings.retry))
+
+        await _connector_call(
+            lambda: self._adapter.continue_conversation(sdk_reference, turn, self._settings.app_id)
+        )
+
+    async def open_personal_chat(self, reference: dict[str, Any]) -> dict[str, Any]:
+        """Create (or find) the person's one-to-one chat with the bot; returns its reference."""
+        sdk_reference = _sdk_reference(reference)
+        tenant = reference.get("conversation", {}).get("tenantId")
+        parameters = ConversationParameters(
+            is_group=False,
+            bot=sdk_reference.bot,
+            members=[ChannelAccount(id=sdk_reference.user.id)],
+            tenant_id=tenant,
+            channel_data={"tenant": {"id": tenant}} if tenant else None,
+        )
+        created: dict[str, str] = {}
+
+        async def turn(context: Any) -> None:
+            created["id"] = context.activity.conversation.id
+
+        await with_retries(
+            lambda: _connector_call(
+                lambda: self._adapter.create_conversation(
+                    self._settings.app_id,
+                    turn,
+                    parameters,
+                    sdk_reference.channel_id,
+                    sdk_reference.service_url,
+                )
+            ),
+            self._settings.retry,
+        )
+        conversation = {"id": created["id"], "conversationType": "personal"}
+        if tenant:
+            conversation["tenantId"] = tenant
+        return {**reference, "conversation": conversation}
+
+
+def botbuilder_bot(logic: TurnLogic, retry: RetryPolicy | None = None) -> Any:
+    """`logic` as a botbuilder `Bot`, for botbuilder's TestAdapter or another SDK host."""
+    return _LogicBot(logic, retry or RetryPolicy())
+
+
+class _LogicBot(Bot):  # type: ignore[misc]
+    def __init__(self, logic: TurnLogic, retry: RetryPolicy) -> None:
+        self._logic = logic
+        self._retry = retry
+
+    async def on_turn(self, context: Any) -> None:
+        activity: Activity = context.activity.serialize()
+        await self._logic(activity, _TurnChannel(context, self._retry))
+
+
+class _TurnChannel:
+    """A Channel over botbuilder's TurnContext: replies go where the turn came from."""
+
+    def __init__(self, context: Any, retry: RetryPolicy) -> None:
+        self._context = context
+        self._retry = retry
+
+    async def send(self, activity: Activity) -> str | None:
+        outgoing = _sdk_activity(activity)
+        response = await with_retries(
+            lambda: _connector_call(lambda: self._context.send_activity(outgoing)), self._retry
+        )
+        return str(response.id) if response is not None and response.id else None
+
+    async def update(self, activity_id: str, activity: Activity) -> None:
+        outgoing = _sdk_activity(activity)
+        outgoing.id = activity_id
+        await with_retries(
+            lambda: _connector_call(lambda: self._context.update_activity(outgoing)), self._retry
+        )
+
+
+async def _connector_call(call: Callable[[], Awaitable[T]]) -> T:
+    """Run a Bot Connector call, turning the SDK's HTTP errors into ConnectorError."""
+    try:
+        return await call()
+    except HttpOperationError as error:
+        response = getattr(error, "response", None)
+        status = getattr(response, "status_code", None)
+        headers = getattr(response, "headers", None) or {}
+        retry_after = parse_retry_after(headers.get("Retry-After"))
+        raise ConnectorError(status, str(error), retry_after) from error
+    except ClientRequestError as error:
+        raise ConnectorError(None, f"could not reach the Teams connector: {error}") from error
+
+
+def _sdk_activity(activity: Activity) -> Any:
+    try:
+        return SdkActivity().deserialize(activity)
+    except DeserializationError as error:
+        raise MalformedActivity(f"not a valid activity: {error}") from None
+
+
+def _sdk_reference(reference: dict[str, Any]) -> Any:
+    sdk_reference = ConversationReference().deserialize(reference)
+    if not sdk_reference.service_url or sdk_reference.conversation is None:
+        raise ValueError("the stored conversation reference is incomplete")
+    return sdk_reference
+
+
+class _SdkConfiguration:
+    """The settings under the attribute names botbuilder's configuration classes read."""
+
+    def __init__(self, settings: TeamsSettings) -> None:
+        self.APP_ID = settings.app_id
+        self.APP_PASSWORD = settings.app_password
+        self.APP_TYPE = settings.app_type
+        self.APP_TENANTID = settings.tenant_id
+        if settings.openid_metadata_url:
+            self.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL = settings.openid_metadata_url
+            self.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER = settings.token_issuer
+
+
+class _Authentication(ConfigurationBotFrameworkAuthentication):  # type: ignore[misc]
+    """botbuilder's authentication, handing out connectors without their own retries."""
+
+    async def authenticate_request(self, activity: Any, auth_header: str | None) -> Any:
+        result = await super().authenticate_request(activity, auth_header)
+        if result.connector_factory is not None:
+            result.connector_factory = _NoRetryConnectorFactory(result.connector_factory)
+        return result
+
+    def create_connector_factory(self, claims_identity: Any) -> Any:
+        return _NoRetryConnectorFactory(super().create_connector_factory(claims_identity))
+
+
+class _NoRetryConnectorFactory(ConnectorFactory):  # type: ignore[misc]
+    """Connectors whose HTTP layer never retries: msrest would retry 5xx for seconds on its own,
+    and never 429; `with_retries` is the single place that decides."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    async def create(self, service_url: str, audience: str | None = None) -> Any:
+        client = await self._inner.create(service_url, audience)
+        client.config.retry_policy.policy = Retry(total=0, read=False)
+        return client
+
+
+class _FixedTokenFactory(ServiceClientCredentialsFactory):  # type: ignore[misc]
+    """Outbound credentials whose token comes from a function instead of Azure AD."""
+
+    def __init__(self, app_id: str, provider: TokenProvider) -> None:
+        self._app_id = app_id
+        self._provider = provider
+
+    async def is_valid_app_id(self, app_id: str) -> bool:
+        return app_id == self._app_id
+
+    async def is_authentication_disabled(self) -> bool:
+        return not self._app_id
+
+    async def create_credentials(
+        self, app_id: str, oauth_scope: str, login_endpoint: str, validate_authority: bool
+    ) -> Any:
+        return _FixedTokenCredentials(app_id, self._provider)
+
+
+class _FixedTokenCredentials(AppCredentials):  # type: ignore[misc]
+    def __init__(self, app_id: str, provider: TokenProvider) -> None:
+        super().__init__(app_id=app_id)
+        self._provider = provider
+
+    def get_access_token(self, force_refresh: bool = False) -> str:
+        return self._provider()

@@ -1,0 +1,112 @@
+"""The Teams adapter's settings, read from environment variables (secrets never live in app.yaml).
+
+`MICROSOFT_APP_ID` empty means authentication is off, for local use with the Bot Framework
+Emulator; `policybot serve` says so loudly. Every invalid value is a ConfigError naming the
+variable to fix.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from adapters.teams.retry import RetryPolicy
+from bot.config import ConfigError
+
+APP_ID = "MICROSOFT_APP_ID"
+APP_PASSWORD = "MICROSOFT_APP_PASSWORD"
+APP_TENANT_ID = "MICROSOFT_APP_TENANT_ID"
+APP_TYPE = "MICROSOFT_APP_TYPE"
+OPENID_METADATA_URL = "POLICYBOT_TEAMS_OPENID_METADATA_URL"
+TOKEN_ISSUER = "POLICYBOT_TEAMS_TOKEN_ISSUER"
+SEND_ATTEMPTS = "POLICYBOT_TEAMS_SEND_ATTEMPTS"
+RETRY_BASE_SECONDS = "POLICYBOT_TEAMS_RETRY_BASE_SECONDS"
+RETRY_MAX_SECONDS = "POLICYBOT_TEAMS_RETRY_MAX_SECONDS"
+
+APP_TYPES = {
+    "multitenant": "MultiTenant",
+    "singletenant": "SingleTenant",
+    "userassignedmsi": "UserAssignedMSI",
+}
+
+
+@dataclass(frozen=True)
+class TeamsSettings:
+    """The bot's Microsoft identity, where inbound tokens are checked, and how sends retry."""
+
+    app_id: str = ""
+    app_password: str = ""
+    app_type: str = "MultiTenant"
+    tenant_id: str = ""
+    openid_metadata_url: str | None = None
+    token_issuer: str | None = None
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+    @property
+    def authentication(self) -> bool:
+        """Whether inbound requests must carry a valid Bot Framework token."""
+        return bool(self.app_id)
+
+
+def settings_from_environ(environ: Mapping[str, str]) -> TeamsSettings:
+    """Read and check the Teams variables; a ConfigError names the variable that is wrong."""
+    app_id = environ.get(APP_ID, "").strip()
+    password = environ.get(APP_PASSWORD, "").strip()
+    tenant = environ.get(APP_TENANT_ID, "").strip()
+    app_type = _app_type(environ.get(APP_TYPE, ""))
+    if password and not app_id:
+        raise ConfigError(f"{APP_PASSWORD} is set but {APP_ID} is empty: set both, or neither")
+    if app_id and not password and app_type != "UserAssignedMSI":
+        raise ConfigError(f"{APP_ID} is set but {APP_PASSWORD} is empty: set the bot's secret")
+    if app_id and app_type != "MultiTenant" and not tenant:
+        raise ConfigError(f"{APP_TENANT_ID} is required when {APP_TYPE} is {app_type}")
+    metadata_url = environ.get(OPENID_METADATA_URL, "").strip() or None
+    issuer = environ.get(TOKEN_ISSUER, "").strip() or None
+    if (metadata_url is None) != (issuer is None):
+        raise ConfigError(f"set both {OPENID_METADATA_URL} and {TOKEN_ISSUER}, or neither")
+    return TeamsSettings(
+        app_id=app_id,
+        app_password=password,
+        app_type=app_type,
+        tenant_id=tenant,
+        openid_metadata_url=metadata_url,
+        token_issuer=issuer,
+        retry=_retry_policy(environ),
+    )
+
+
+def _app_type(raw: str) -> str:
+    value = raw.strip()
+    if not value:
+        return "MultiTenant"
+    known = APP_TYPES.get(value.lower())
+    if known is None:
+        choices = ", ".join(APP_TYPES.values())
+        raise ConfigError(f"{APP_TYPE} must be one of {choices} (got {value!r})")
+    return known
+
+
+def _retry_policy(environ: Mapping[str, str]) -> RetryPolicy:
+    defaults = RetryPolicy()
+    attempts = environ.get(SEND_ATTEMPTS, "").strip()
+    if attempts and (not attempts.isdigit() or not 1 <= int(attempts) <= 10):
+        raise ConfigError(f"{SEND_ATTEMPTS} must be a whole number from 1 to 10 (got {attempts!r})")
+    return RetryPolicy(
+        attempts=int(attempts) if attempts else defaults.attempts,
+        base_seconds=_seconds(environ, RETRY_BASE_SECONDS, defaults.base_seconds),
+        max_seconds=_seconds(environ, RETRY_MAX_SECONDS, defaults.max_seconds),
+    )
+
+
+def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 300:
+        raise ConfigError(f"{name} must be a number of seconds from 0 to 300 (got {raw!r})")
+    return value
