@@ -13,7 +13,7 @@ from adapters.server import Hook, Mount
 from adapters.slack.bolt_app import build_bolt_app, web_client
 from adapters.slack.http import PATH, events_handler
 from adapters.slack.listeners import SlackBot
-from adapters.slack.outbox_delivery import SlackDelivery
+from adapters.slack.outbox_delivery import slack_worker
 from adapters.slack.settings import SlackSettings, slack_settings
 from bot.app import App
 
@@ -24,7 +24,7 @@ def mount_slack(app: App, environ: Mapping[str, str], *, socket_mode: bool = Fal
     slack = SlackBot(app)
     bolt = build_bolt_app(slack, settings)
     open_session, close_session = _shared_http_session(bolt)
-    delivery = SlackDelivery(app, _clients(bolt, settings))
+    delivery = slack_worker(app, _clients(bolt, settings))
     slack.after_work = delivery.poke
     start_delivery, stop_delivery = delivery.hooks()
     if not socket_mode:

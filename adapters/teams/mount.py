@@ -7,13 +7,15 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from adapters.outbox_worker import DeliveryFailed, OutboxWorker, Send
 from adapters.server import Mount
 from adapters.teams.endpoint import ROUTE, MessagesEndpoint
 from adapters.teams.gateway import BotFrameworkGateway, TokenProvider
-from adapters.teams.notifier import TeamsNotifier
+from adapters.teams.notifier import NEVER_MET, TeamsNotifier
 from adapters.teams.settings import APP_ID, TeamsSettings, settings_from_environ
 from adapters.teams.turns import TeamsTurns
 from bot.app import App
+from bot.outbox import OutboxItem
 
 
 @dataclass
@@ -21,6 +23,7 @@ class TeamsMount(Mount):
     """The Teams mount, carrying the notifier later features use for proactive messages."""
 
     notifier: TeamsNotifier | None = None
+    outbox: OutboxWorker | None = None
 
 
 def mount_teams(
@@ -32,13 +35,33 @@ def mount_teams(
     """
     settings = settings_from_environ(environ)
     gateway = BotFrameworkGateway(settings, token_provider=token_provider)
-    endpoint = MessagesEndpoint(gateway, TeamsTurns(app))
+    turns = TeamsTurns(app)
+    endpoint = MessagesEndpoint(gateway, turns)
+    notifier = TeamsNotifier(app, gateway)
+    worker = OutboxWorker(app, "teams", teams_sender(notifier))
+    turns.after_work = worker.poke
+    start, stop = worker.hooks()
     return TeamsMount(
         name="teams",
         routes=[web.post(ROUTE, endpoint.handle)],
         banner=banner(settings),
-        notifier=TeamsNotifier(app, gateway),
+        on_startup=[start],
+        on_cleanup=[stop],
+        notifier=notifier,
+        outbox=worker,
     )
+
+
+def teams_sender(notifier: TeamsNotifier) -> Send:
+    """Send one outbox message through the notifier; a person never met cannot be retried."""
+
+    async def send(item: OutboxItem) -> None:
+        delivery = await notifier.send(item.address, [item.reply])
+        if not delivery.delivered:
+            reason = f"Teams: {delivery.reason}"
+            raise DeliveryFailed(reason, permanent=delivery.reason == NEVER_MET)
+
+    return send
 
 
 def banner(settings: TeamsSettings) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from adapters.teams.activities import Inbound, conversation_reference, read_activity
 from adapters.teams.cards import render
@@ -30,6 +30,7 @@ class TeamsTurns:
 
     def __init__(self, app: App) -> None:
         self.app = app
+        self.after_work: Callable[[], None] = lambda: None  # e.g. wake the outbox delivery
 
     async def on_activity(self, activity: Activity, channel: Channel) -> None:
         """Handle one authenticated activity; types the bot does not use are ignored."""
@@ -42,6 +43,7 @@ class TeamsTurns:
             replies = await asyncio.to_thread(self._installed, inbound, activity)
         else:
             return
+        self.after_work()
         if replies:
             await deliver(channel, replies, replace=_card_to_replace(inbound))
 

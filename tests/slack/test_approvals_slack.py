@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from adapters.slack.bolt_app import web_client
-from adapters.slack.outbox_delivery import SlackDelivery
+from adapters.slack.outbox_delivery import slack_worker
 from adapters.slack.settings import slack_settings
 from bot import authorizations, outbox
 from bot.app import App
@@ -91,7 +91,7 @@ async def test_someone_slack_cannot_reach_is_reported_not_dropped(
                 now=app.bot.clock(),
             )
     settings = slack_settings(slack_environment(fake), socket_mode=False)
-    delivery = SlackDelivery(app, lambda team: web_client(settings, settings.token_for(team)))
+    delivery = slack_worker(app, lambda team: web_client(settings, settings.token_for(team)))
     assert await delivery.deliver_due() == 1
     assert {call.args["channel"] for call in fake.of("chat.postMessage")} == {"U-GONE", "U-PAT"}
     [undelivered] = outbox.undelivered(app.db)
