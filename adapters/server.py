@@ -14,6 +14,7 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TextIO
 
 from aiohttp import web
@@ -64,7 +65,7 @@ def build_web_app(app: App, mounts: list[Mount]) -> web.Application:
     web_app = web.Application(client_max_size=1024 * 1024)
     web_app[APP_KEY] = app
     web_app.add_routes([web.get("/healthz", _healthz), web.get("/readyz", _readyz)])
-    start_timers, stop_timers = _approval_timers(app)
+    start_timers, stop_timers = _maintenance(app)
     web_app.on_startup.append(start_timers)
     web_app.on_cleanup.append(stop_timers)
     for mount in mounts:
@@ -76,18 +77,25 @@ def build_web_app(app: App, mounts: list[Mount]) -> web.Application:
     return web_app
 
 
-def _approval_timers(app: App, every_seconds: float = 300.0) -> tuple[Hook, Hook]:
-    """Hooks running the approvals' reminders, escalations and expiries every few minutes."""
+def _maintenance(app: App, every_seconds: float = 300.0) -> tuple[Hook, Hook]:
+    """Hooks running, every few minutes, the approvals' reminders, escalations and expiries,
+    and forgetting event ids older than any platform retries (a day)."""
     from bot.approval_timers import run_due
+    from bot.events import prune_events
 
     tasks: list[asyncio.Task[None]] = []
+
+    def once() -> None:
+        now = app.bot.clock()
+        run_due(app.db, app.config.approvals, now)
+        prune_events(app.db, older_than=timedelta(days=1), now=now)
 
     async def loop() -> None:
         while True:
             try:
-                await asyncio.to_thread(run_due, app.db, app.config.approvals, app.bot.clock())
+                await asyncio.to_thread(once)
             except Exception:
-                logging.getLogger("policybot").exception("approval timers failed; will retry")
+                logging.getLogger("policybot").exception("maintenance failed; will retry")
             await asyncio.sleep(every_seconds)
 
     async def start(_web_app: web.Application) -> None:
