@@ -69,16 +69,23 @@ def _claim(session: Session, approval_id: int, column: str, now: datetime) -> bo
     return getattr(result, "rowcount", 0) == 1
 
 
+def _approval_and_request(
+    session: Session, approval_id: int
+) -> tuple[Approval, AuthorizationRequest]:
+    approval = session.get(Approval, approval_id)
+    assert approval is not None
+    request = session.get(AuthorizationRequest, approval.request_id)
+    assert request is not None
+    return approval, request
+
+
 def _remind(db: Database, created_before: datetime, now: datetime) -> int:
     count = 0
     for approval_id in _pending_approvals(db, created_before, "reminded_at"):
         with db.session() as session:
             if not _claim(session, approval_id, "reminded_at", now):
                 continue
-            approval = session.get(Approval, approval_id)
-            assert approval is not None
-            request = session.get(AuthorizationRequest, approval.request_id)
-            assert request is not None
+            approval, request = _approval_and_request(session, approval_id)
             requester = session.get(Person, request.requester_id)
             assert requester is not None
             view = view_of(session, request)
@@ -111,10 +118,7 @@ def _escalate(db: Database, created_before: datetime, now: datetime) -> int:
         with db.session() as session:
             if not _claim(session, approval_id, "escalated_at", now):
                 continue
-            approval = session.get(Approval, approval_id)
-            assert approval is not None
-            request = session.get(AuthorizationRequest, approval.request_id)
-            assert request is not None
+            approval, request = _approval_and_request(session, approval_id)
             assigned = session.get(Person, approval.assigned_to_id or -1)
             target = (
                 session.get(Person, assigned.supervisor_id)

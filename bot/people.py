@@ -73,7 +73,7 @@ def seed_people(db: Database, seeds: Iterable[PersonSeed], now: datetime) -> int
             session.flush()
             by_handle[seed.handle] = person
             session.add_all(PersonRole(person_id=person.id, role=role) for role in seed.roles)
-            _add_identities(session, person.id, seed.identities)
+            add_identities(session, person.id, seed.identities)
             audit.append(
                 session,
                 at=now,
@@ -88,9 +88,8 @@ def seed_people(db: Database, seeds: Iterable[PersonSeed], now: datetime) -> int
     return len(created)
 
 
-def _add_identities(
-    session: Session, person_id: int, identities: Iterable[tuple[str, str]]
-) -> None:
+def add_identities(session: Session, person_id: int, identities: Iterable[tuple[str, str]]) -> None:
+    """Give a person the platform identities nobody holds yet (taken ones are left alone)."""
     for platform, external_id in identities:
         taken = session.scalars(
             select(PersonIdentity).where(

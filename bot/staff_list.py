@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot import audit
 from bot.config import ROLES, normalize_role
+from bot.people import add_identities
 from bot.records import utc
 from bot.storage.database import Database
 from bot.storage.models import Person, PersonIdentity, PersonRole
@@ -223,16 +224,7 @@ def _apply(
         audit.append(
             session, at=now, action="role_removed", subject_id=person.id, role=role, source=source
         )
-    for platform, external_id in row.identities:
-        taken = session.scalars(
-            select(PersonIdentity).where(
-                PersonIdentity.platform == platform, PersonIdentity.external_id == external_id
-            )
-        ).first()
-        if taken is None:
-            session.add(
-                PersonIdentity(person_id=person.id, platform=platform, external_id=external_id)
-            )
+    add_identities(session, person.id, row.identities)
 
 
 def _link_supervisor(
