@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot import records
+from bot import memory, records
 from bot.messages import Button, Incoming, Reply
 from bot.storage.database import Database
 from bot.yesno import parse_yes_no
@@ -20,6 +20,7 @@ from knowledge.checklist import Checklist, Question, Verdict
 from knowledge.draft_check import DISCLAIMER_NOTE, Signal, scan_draft, suggested_answers
 from knowledge.models import Policy
 
+_FINISHED_DRAFT = "finished_checklist_draft"
 BUTTON_COMMAND = re.compile(r"checklist (?P<question>[a-z0-9_-]+) (?P<word>yes|no|back|cancel)")
 CONTROL_WORDS = {"back", "undo", "restart", "start over", "cancel", "stop", "keep draft"}
 _VERDICT_LABELS = {
@@ -42,7 +43,6 @@ class ChecklistDialog:
     def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
         self.db = db
         self.clock = clock
-        self._finished_drafts: dict[tuple[str, str, str], tuple[int, str]] = {}
         self._suggestions: dict[tuple[str, str], dict[str, bool]] = {}
 
     def _suggested_answers(self, checklist: Checklist, draft: str) -> dict[str, bool]:
@@ -56,14 +56,17 @@ class ChecklistDialog:
 
     def keep_draft(self, message: Incoming) -> Reply:
         """Keep the draft post with the checklist just finished, because the person asked to."""
-        finished = self._finished_drafts.pop(_key(message), None)
+        finished = memory.forget(self.db, message, _FINISHED_DRAFT)
         if finished is None:
             return Reply(
                 kind="error",
                 text="There is no finished checklist with a draft to keep in this conversation.",
             )
         kept = records.keep_checklist_draft(
-            self.db, result_id=finished[0], person=message.person, draft_text=finished[1]
+            self.db,
+            result_id=int(finished["result_id"]),
+            person=message.person,
+            draft_text=str(finished["draft"]),
         )
         text = (
             "Done: your draft is kept with this checklist's record."
@@ -188,7 +191,13 @@ class ChecklistDialog:
         reply = replace(reply, buttons=(*requests[:1], *reply.buttons))
         if not state.draft_text:
             return reply
-        self._finished_drafts[_key(message)] = (result_id, state.draft_text)
+        memory.remember(
+            self.db,
+            message,
+            _FINISHED_DRAFT,
+            {"result_id": result_id, "draft": state.draft_text},
+            self.clock(),
+        )
         return replace(
             reply,
             text=reply.text + "\nYour draft was not kept with this record. Type 'keep draft' "
@@ -311,10 +320,6 @@ def _suggestion(question: Question, suggested: dict[str, bool]) -> str | None:
         return None
     answer = "yes" if suggested[question.id] else "no"
     return f"From your draft I would answer {answer}. Please confirm."
-
-
-def _key(message: Incoming) -> tuple[str, str, str]:
-    return (message.platform, message.person, message.conversation)
 
 
 def _cite(policy: Policy, clause_ids: tuple[str, ...]) -> str:

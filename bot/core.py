@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot import authorizations, feedback, records
+from bot import authorizations, feedback, memory, records
 from bot.answers import answer_reply, clause_reply
 from bot.approval_commands import ApprovalCommands, requests_text
 from bot.checklist_dialog import BUTTON_COMMAND, ChecklistDialog
@@ -24,21 +23,13 @@ from knowledge.text import clean_control, collapse_spaces
 MAX_INPUT_CHARS = 2000
 _CHECK = re.compile(r"(?is)\s*/?check(?:list)?\s*(?:[:\-]\s*(?P<draft>.*))?")
 _KNOWN_COMMANDS = {"help", "?", "status", "ack", "acknowledge"}
+_CHOICES = "did_you_mean"
 _FEEDBACK = re.compile(r"feedback (?P<clause>[a-z0-9-]+) (?P<vote>yes|no)")
 _ACK_WORDS = {"ack", "acknowledge", "i acknowledge", "acknowledged", "i have read the policy"}
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass
-class _Pending:
-    """The choices offered by the last "did you mean" in a conversation, for "1", "2", "3"."""
-
-    policy_id: str
-    clause_ids: list[str]
-    question: str
 
 
 class PolicyBot:
@@ -55,7 +46,6 @@ class PolicyBot:
         self.db = db
         self.library = library
         self.clock = clock
-        self._pending: dict[tuple[str, str, str], _Pending] = {}
         self.checklists = ChecklistDialog(db, clock)
         self.requests = RequestDialog(db, clock)
         self.approvals = ApprovalCommands(db, library, self.requests, clock)
@@ -154,7 +144,7 @@ class PolicyBot:
             return [self.feedback(message, policy_id, match["clause"], match["vote"] == "yes")]
         if (workflow := self.approvals.handle(message, policy_id, text)) is not None:
             return workflow
-        if command.isdigit() and self._key(message) in self._pending:
+        if command.isdigit() and memory.recall(self.db, message, _CHOICES) is not None:
             return [self._choose(message, int(command))]
         if parse_yes_no(command) is not None and len(command.split()) <= 2:
             return [
@@ -187,10 +177,11 @@ class PolicyBot:
     def answer(self, message: Incoming, policy_id: str, question: str) -> Reply:
         """Answer a question from the policy, offer a choice, or say it does not know."""
         result = self.consult(policy_id, question)
-        self._pending.pop(self._key(message), None)
+        memory.forget(self.db, message, _CHOICES)
         if result.outcome is Outcome.DID_YOU_MEAN:
             choices = [match.clause.id for match in result.matches]
-            self._pending[self._key(message)] = _Pending(policy_id, choices, question)
+            pending = {"policy_id": policy_id, "clause_ids": choices, "question": question}
+            memory.remember(self.db, message, _CHOICES, pending, self.clock())
         return answer_reply(
             result,
             self.library.analyzer(policy_id),
@@ -309,8 +300,8 @@ class PolicyBot:
         policy = self.library.policy(policy_id)
         if clause_id not in policy.clause_ids:
             return _notice("error", f"The {policy.title} has no part called {clause_id!r}.")
-        pending = self._pending.pop(self._key(message), None)
-        question = question or (pending.question if pending else "")
+        pending = memory.forget(self.db, message, _CHOICES)
+        question = question or (str(pending["question"]) if pending else "")
         return clause_reply(
             policy,
             policy.clause(clause_id),
@@ -320,10 +311,11 @@ class PolicyBot:
         )
 
     def _choose(self, message: Incoming, number: int) -> Reply:
-        pending = self._pending[self._key(message)]
-        if not 1 <= number <= len(pending.clause_ids):
-            return _notice("error", f"Please pick a number from 1 to {len(pending.clause_ids)}.")
-        return self._show(message, pending.policy_id, pending.clause_ids[number - 1])
+        pending = memory.recall(self.db, message, _CHOICES) or {"clause_ids": []}
+        choices = [str(clause) for clause in pending["clause_ids"]]
+        if not 1 <= number <= len(choices):
+            return _notice("error", f"Please pick a number from 1 to {len(choices)}.")
+        return self._show(message, str(pending["policy_id"]), choices[number - 1])
 
     def _acknowledged(self, message: Incoming, policy_id: str) -> bool:
         state = records.ack_status(
@@ -335,10 +327,6 @@ class PolicyBot:
         policy_id = message.policy_id or self.config.default_policy
         self.library.policy(policy_id)  # raises UnknownPolicy with the known ids
         return policy_id
-
-    @staticmethod
-    def _key(message: Incoming) -> tuple[str, str, str]:
-        return (message.platform, message.person, message.conversation)
 
 
 def clean_input(text: str) -> str | None:

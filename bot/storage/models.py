@@ -359,3 +359,18 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+class ConversationMemory(Base):
+    """Something a conversation remembers until the next message (a "did you mean" choice)."""
+
+    __tablename__ = "conversation_memory"
+    __table_args__ = (UniqueConstraint("platform", "person", "conversation", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String)
+    person: Mapped[str] = mapped_column(String)
+    conversation: Mapped[str] = mapped_column(String)
+    key: Mapped[str] = mapped_column(String)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime]

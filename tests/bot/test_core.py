@@ -81,6 +81,20 @@ def test_did_you_mean_offers_choices_and_a_number_picks_one(app: App) -> None:
     assert again.kind != "answer"  # the choice was used; a stray number is not a clause
 
 
+def test_a_second_worker_takes_the_number_after_did_you_mean(
+    app: App, config_file: Path, clock: Clock
+) -> None:
+    ask = Incoming("console", "a", "c", "social media at work", policy_id="lake-elmo")
+    choice = app.bot.handle(ask)[0]
+    other = open_app(str(config_file), clock=clock)  # another worker on the same database
+    try:
+        picked = other.bot.handle(Incoming("console", "a", "c", "1", policy_id="lake-elmo"))[0]
+    finally:
+        other.close()
+    assert picked.kind == "answer"
+    assert picked.data["clause"] == choice.buttons[0].command.removeprefix("show ")
+
+
 def test_show_names_a_clause_directly_and_refuses_unknown_ones(app: App) -> None:
     shown = app.bot.handle(Incoming("console", "a", "c", "show clause-10", policy_id="la-crosse"))
     assert shown[0].quote is not None and shown[0].quote.citation.endswith("clause 10")

@@ -35,6 +35,7 @@ TABLES = {
     "request_drafts",
     "audit_log",
     "outbox",
+    "conversation_memory",
 }
 
 
