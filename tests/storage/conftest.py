@@ -1,4 +1,4 @@
-"""Fixtures shared by the storage tests; each test file says where its SQLite `path` lies."""
+"""Fixtures shared by the storage tests; a test file may say where its SQLite `path` lies."""
 
 from __future__ import annotations
 
@@ -8,6 +8,12 @@ from pathlib import Path
 import pytest
 
 from bot.storage import Database, default_url
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    """Where the test's SQLite database file lies (test files may say otherwise)."""
+    return tmp_path / "policybot.sqlite3"
 
 
 @pytest.fixture
