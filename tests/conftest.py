@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from bot.app import App, open_app
@@ -86,7 +87,11 @@ def postgres_server() -> Iterator[PostgresServer | None]:
     if not url:
         yield None
         return
-    server = PostgresServer(url)
+    try:
+        server = PostgresServer(url)
+    except OperationalError as error:
+        where = make_url(url).render_as_string(hide_password=True)
+        pytest.exit(f"{TEST_DATABASE_ENV}: cannot use {where}: {error.orig}", returncode=3)
     yield server
     server.close()
 
