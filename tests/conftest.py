@@ -97,14 +97,16 @@ def postgres_server() -> Iterator[PostgresServer | None]:
 
 
 @pytest.fixture(autouse=True)
-def _no_database_url_from_outside(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A POLICYBOT_DATABASE_URL of the developer's own must never reach a test."""
+def _database_of_its_own(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No POLICYBOT_DATABASE_URL from outside reaches a test; on PostgreSQL, every test with a
+    ``config_file`` (whichever conftest writes it) gets a database of its own."""
     monkeypatch.delenv(DATABASE_URL_ENV, raising=False)
+    if os.environ.get(TEST_DATABASE_ENV) and "config_file" in request.fixturenames:
+        request.getfixturevalue("database_url")
 
 
 @pytest.fixture
 def database_url(
-    _no_database_url_from_outside: None,
     postgres_server: PostgresServer | None,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -113,7 +115,7 @@ def database_url(
 
     On SQLite it is the file ``data/bot.sqlite3`` next to :func:`config_file` (not created
     yet). On PostgreSQL it is a new database, also set as POLICYBOT_DATABASE_URL so that the
-    app, and every ``policybot`` process started with this environment, use it.
+    app, and every ``policybot`` process started with that variable passed on, use it.
     """
     if postgres_server is None:
         yield default_url(tmp_path / "data" / "bot.sqlite3")
@@ -144,7 +146,7 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def config_file(tmp_path: Path, database_url: str) -> Path:
+def config_file(tmp_path: Path) -> Path:
     path = tmp_path / "app.yaml"
     path.write_text(
         "database:\n  path: data/bot.sqlite3\n"

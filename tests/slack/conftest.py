@@ -34,7 +34,7 @@ def no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
-def config_file(tmp_path: Path, database_url: str) -> Path:
+def config_file(tmp_path: Path) -> Path:
     path = tmp_path / "app.yaml"
     path.write_text(
         "database:\n  path: data/bot.sqlite3\n"
