@@ -1,4 +1,4 @@
-"""The `policybot` command: chat, ask, check and reports in the terminal.
+"""The `policybot` command: chat, ask, check, reports and the database in the terminal.
 
 Platform SDKs are imported only by the commands that need them, so terminal commands start fast.
 """
@@ -13,9 +13,9 @@ from pathlib import Path
 
 from adapters.console import reports
 from bot.app import App, open_app
-from bot.config import ConfigError
+from bot.config import ConfigError, find_config_file, load_config
 from bot.library import UnknownPolicy
-from bot.storage.database import StorageError
+from bot.storage.database import Database, StorageError
 from knowledge.sources import KnowledgeError
 
 
@@ -95,6 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
     approvals = commands.add_parser("approvals", help="the authorization workflow")
     approval_commands = approvals.add_subparsers(dest="approvals_command", required=True)
     approval_commands.add_parser("run", help="send due reminders, escalations and expiries now")
+
+    database = commands.add_parser("db", help="the database's schema, for deployments")
+    actions = database.add_subparsers(dest="db_action", metavar="{upgrade,check}", required=True)
+    actions.add_parser("upgrade", help="bring the schema up to date and print its revision")
+    actions.add_parser(
+        "check", help="say whether the schema is up to date (exit 0) or why not (exit 1)"
+    )
     return parser
 
 
@@ -107,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "teams":  # builds a file; needs no configuration or database
         return _teams_package(args)
+    if args.command == "db":
+        return _database(args)
     try:
         app = open_app(args.config)
     except (ConfigError, StorageError, KnowledgeError) as error:
@@ -213,6 +222,38 @@ def _teams_package(args: argparse.Namespace) -> int:
             "--privacy-url and --terms-url with your organization's pages.\n"
         )
     return 0
+
+
+def _database(args: argparse.Namespace) -> int:
+    """`policybot db upgrade|check`: the schema alone, without starting the bot (which migrates).
+
+    Exit 0: done, or up to date; 1: `check` found the schema out of date; 2: the configuration
+    or the database cannot be used.
+    """
+    try:
+        db = Database(load_config(find_config_file(args.config)).database_url)
+    except (ConfigError, StorageError) as error:
+        return _fail(str(error), 2)
+    try:
+        if args.db_action == "upgrade":
+            before = db.revision()
+            db.migrate()
+            after = db.revision()
+            if before == after:
+                print(f"the database at {db.where} is already at revision {after}")
+            else:
+                print(f"upgraded the database at {db.where} from {before or 'empty'} to {after}")
+            return 0
+        problem = db.check()
+        if problem is not None:
+            print(problem)
+            return 1
+        print(f"the database at {db.where} is up to date (revision {db.revision()})")
+        return 0
+    except StorageError as error:
+        return _fail(str(error), 2)
+    finally:
+        db.dispose()
 
 
 def _port(value: str) -> int:

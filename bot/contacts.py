@@ -12,8 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from bot.records import utc
+from bot.records import utc, with_retry
 from bot.storage.database import Database
 from bot.storage.models import ConversationReference
 
@@ -41,7 +42,8 @@ def remember_contact(
     workspace: str | None = None,
 ) -> None:
     """Store or refresh how to reach a person; the newest reference replaces the old one."""
-    with db.session() as session:
+
+    def work(session: Session) -> None:
         row = session.scalars(_query(platform, person)).first()
         if row is None:
             session.add(
@@ -58,6 +60,8 @@ def remember_contact(
         row.reference, row.updated_at = dict(reference), utc(now)
         row.display_name = display_name or row.display_name
         row.workspace = workspace or row.workspace
+
+    with_retry(db, work)  # two first messages at once: the second updates the first's row
 
 
 def contact_for(db: Database, *, platform: str, person: str) -> Contact | None:

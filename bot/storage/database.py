@@ -1,15 +1,17 @@
 """Opening the database, keeping its schema current, and handing out sessions.
 
-SQLite (a single file) is the default; any SQLAlchemy URL works, PostgreSQL through
-psycopg 3 being the intended second backend. Failures a person can fix (a path that cannot
-be created, a damaged file, a missing driver) surface as :class:`StorageError` with a
-sentence that says what is wrong, never as a driver traceback.
+SQLite (a single file) is the default; PostgreSQL, through psycopg 3, is the second backend
+(``postgresql://user:password@host:5432/name``). Failures a person can fix (a path that
+cannot be created, a damaged file, a server that is down, a wrong password, a missing
+database or driver) surface as :class:`StorageError` with a sentence that says what is
+wrong, never as a driver traceback and never with the password.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 BUSY_TIMEOUT_SECONDS = 15.0
+CONNECT_TIMEOUT_SECONDS = 10
 _PG_MIGRATION_LOCK = 7_031_998_421  # arbitrary key for pg_advisory_xact_lock
 
 
@@ -40,6 +43,18 @@ def default_url(path: str | os.PathLike[str]) -> str:
     """
     absolute = Path(path).expanduser().absolute()
     return URL.create("sqlite", database=str(absolute)).render_as_string(hide_password=False)
+
+
+def normalized_url(url: str | URL) -> URL:
+    """Parse a database URL; plain ``postgresql://`` (or ``postgres://``) means psycopg 3.
+
+    SQLAlchemy would otherwise pick psycopg2, which PolicyBot does not install.
+    Raises ``sqlalchemy.exc.ArgumentError`` if ``url`` is not a URL.
+    """
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
 
 
 @functools.cache
@@ -107,6 +122,71 @@ def _sqlite_reason(message: str, path: Path | None) -> str:
     return message
 
 
+def _postgres_server(url: URL) -> str:
+    """Where a PostgreSQL URL points, in words: host and port, or the local socket."""
+    host = url.host or url.query.get("host")
+    if isinstance(host, tuple):
+        host = ",".join(host)
+    if not host:
+        return "the local socket"
+    if host.startswith("/"):
+        return f"the socket in {host}"
+    return f"{host}:{url.port or 5432}"
+
+
+def _postgres_reason(message: str, url: URL) -> str:
+    """Translate a PostgreSQL connection error into the reason a person would understand.
+
+    libpq words its errors for database experts and may list several attempts; the whole
+    text is searched. The password, should the message contain it, is masked.
+    """
+    text = message.lower()
+    server = _postgres_server(url)
+    user = url.username or "(none given)"
+    missing = re.search(r'database "([^"]*)" does not exist', message)
+    if missing:
+        name = missing.group(1)
+        return (
+            f"the server at {server} has no database {name!r}; create it "
+            f"(createdb -O {user} {name}) or correct the name in the URL"
+        )
+    if (
+        "password authentication failed" in text
+        or "no password supplied" in text
+        or re.search(r'role "[^"]*" does not exist', text)
+    ):
+        return f"the server at {server} refused user {user!r}: check the user name and password"
+    if "no pg_hba.conf entry" in text:
+        return f"the server at {server} does not accept user {user!r} from here (pg_hba.conf)"
+    if "resolve host" in text or "could not translate host name" in text:
+        return f"cannot find the host {url.host!r}: check the host name in the URL"
+    if any(
+        sign in text
+        for sign in ("connection refused", "timeout expired", "timed out", "no such file")
+    ):
+        return f"no PostgreSQL server answers at {server}: is it running, and is the port right?"
+    first = message.strip().splitlines()[0] if message.strip() else message
+    if url.password:
+        first = first.replace(str(url.password), "***")
+    return first
+
+
+def _driver_reason(error: ImportError, url: URL) -> str:
+    """Why the engine cannot be built: which driver is missing and how to get it."""
+    missing = error.name or str(error)
+    if url.get_backend_name() == "postgresql":
+        if url.get_driver_name() == "psycopg":
+            return (
+                "the PostgreSQL driver psycopg is not installed "
+                "(pip install 'psycopg[binary]', or reinstall PolicyBot)"
+            )
+        return (
+            f"its driver {missing} is not installed; PolicyBot uses psycopg 3: write the URL "
+            "as postgresql://... or postgresql+psycopg://..."
+        )
+    return f"its driver is not installed ({error})"
+
+
 def _on_sqlite_connect(in_memory: bool) -> Any:
     """A connect hook enabling foreign keys, a busy timeout and WAL on each SQLite connection."""
 
@@ -125,12 +205,20 @@ def _on_sqlite_connect(in_memory: bool) -> Any:
 
 def _create_engine(url: URL, path: Path | None) -> Engine:
     """Build the engine; SQLite gets thread sharing, a busy timeout and its connect hook."""
+    if url.get_backend_name() == "postgresql" and url.get_driver_name() == "psycopg":
+        query_keys = set(url.query)
+        connect_args: dict[str, Any] = {}
+        if "connect_timeout" not in query_keys:
+            connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
+        if "application_name" not in query_keys:
+            connect_args["application_name"] = "policybot"
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
-    connect_args = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDS}
+    sqlite_args = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDS}
     in_memory = path is None and not str(url.database or "").startswith("file:")
     pool_args: dict[str, Any] = {"poolclass": StaticPool} if in_memory else {}
-    engine = create_engine(url, connect_args=connect_args, **pool_args)
+    engine = create_engine(url, connect_args=sqlite_args, **pool_args)
     event.listen(engine, "connect", _on_sqlite_connect(in_memory))
     return engine
 
@@ -145,7 +233,7 @@ class Database:
     def __init__(self, url: str | URL) -> None:
         """Prepare the engine; for SQLite also create the file's folder if it is missing."""
         try:
-            self._url = make_url(url)
+            self._url = normalized_url(url)
         except sa_exc.ArgumentError:
             raise StorageError(f"cannot use the database URL {url!r}: it is not valid") from None
         self._path = _sqlite_path(self._url)
@@ -154,7 +242,7 @@ class Database:
         try:
             self._engine = _create_engine(self._url, self._path)
         except ImportError as error:
-            reason = f"its driver is not installed ({error})"
+            reason = _driver_reason(error, self._url)
             raise StorageError(f"cannot use the database at {self.where}: {reason}") from None
         except sa_exc.ArgumentError as error:
             reason = f"unknown kind of database ({error})"
@@ -187,8 +275,13 @@ class Database:
 
     def _storage_error(self, error: sa_exc.DBAPIError) -> StorageError:
         """The StorageError for a driver error, with a reason a person can act on."""
-        message = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        if self._url.get_backend_name() == "sqlite":
+        message = str(error.orig) if error.orig is not None else str(error)
+        backend = self._url.get_backend_name()
+        if backend == "postgresql":
+            message = _postgres_reason(message, self._url)
+        else:
+            message = message.strip().splitlines()[0] if message.strip() else message
+        if backend == "sqlite":
             message = _sqlite_reason(message, self._path)
         return StorageError(f"cannot open the database at {self.where}: {message}")
 
@@ -254,12 +347,24 @@ class Database:
             "version of PolicyBot does not know; was it written by a newer version?"
         )
 
+    def revision(self) -> str | None:
+        """The revision the database is at (None if it was never migrated); changes nothing."""
+        if self._path is not None and not self._path.exists():
+            return None
+        with self._translated_errors(), self._engine.connect() as connection:
+            current = _current_revisions(connection)
+        return ", ".join(current) or None
+
     def check(self) -> str | None:
         """Return None if the schema is current, else a sentence saying what is out of date.
 
-        Unlike :meth:`migrate` it changes nothing, so ``policybot db check`` can report safely.
-        Raises StorageError if the database cannot be opened at all.
+        Unlike :meth:`migrate` it changes nothing (it does not even create a missing SQLite
+        file), so ``policybot db check`` can report safely. Raises StorageError if the
+        database cannot be opened at all.
         """
+        upgrade = "`policybot db upgrade` or starting PolicyBot"
+        if self._path is not None and not self._path.exists():
+            return f"there is no database at {self.where} yet; {upgrade} creates it"
         with self._translated_errors(), self._engine.connect() as connection:
             current = _current_revisions(connection)
         head = _script_directory().get_current_head()
@@ -269,10 +374,10 @@ class Database:
         if unknown is not None:
             return unknown
         if not current:
-            return f"the database at {self.where} is empty; starting PolicyBot creates its tables"
+            return f"the database at {self.where} is empty; {upgrade} creates its tables"
         return (
             f"the database at {self.where} is at revision {', '.join(current)} but this version "
-            f"of PolicyBot needs {head}; starting PolicyBot upgrades it"
+            f"of PolicyBot needs {head}; {upgrade} upgrades it"
         )
 
     def dispose(self) -> None:

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+
+def _database_url() -> dict[str, str]:
+    """The test's POLICYBOT_DATABASE_URL, if it set one (it does on PostgreSQL)."""
+    return {k: v for k, v in os.environ.items() if k == "POLICYBOT_DATABASE_URL"}
 
 
 def run(
@@ -22,7 +28,7 @@ def run(
         capture_output=True,
         text=True,
         timeout=60,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home())},
+        env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), **_database_url()},
     )
 
 

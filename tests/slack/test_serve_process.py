@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import signal
 import sys
@@ -19,7 +20,8 @@ from tests.slack.fake_slack import FakeSlack
 
 
 def _environment(extra: dict[str, str]) -> dict[str, str]:
-    return {"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), **extra}
+    database = {k: v for k, v in os.environ.items() if k == "POLICYBOT_DATABASE_URL"}
+    return {"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), **database, **extra}
 
 
 async def _start(config: Path, env: dict[str, str], *args: str) -> asyncio.subprocess.Process:

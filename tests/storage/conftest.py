@@ -1,4 +1,4 @@
-"""Fixtures shared by the storage tests; each test file says where its `path` lies."""
+"""Fixtures shared by the storage tests; a test file may say where its SQLite `path` lies."""
 
 from __future__ import annotations
 
@@ -11,9 +11,21 @@ from bot.storage import Database, default_url
 
 
 @pytest.fixture
-def db(path: Path) -> Iterator[Database]:
+def path(tmp_path: Path) -> Path:
+    """Where the test's SQLite database file lies (test files may say otherwise)."""
+    return tmp_path / "policybot.sqlite3"
+
+
+@pytest.fixture
+def database_url(database_url: str, path: Path, postgres_server: object) -> str:
+    """The test's own database: the file at `path` on SQLite, a new database on PostgreSQL."""
+    return default_url(path) if postgres_server is None else database_url
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
     """A migrated database, disposed of after the test."""
-    database = Database(default_url(path))
+    database = Database(database_url)
     database.migrate()
     yield database
     database.dispose()

@@ -1,4 +1,4 @@
-"""The record-keeping services on real SQLite files (no mocks)."""
+"""The record-keeping services on real databases, SQLite files or PostgreSQL (no mocks)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlalchemy import inspect
 
 from bot import records
 from bot.records import AckResult, VersionInfo
-from bot.storage import Database, default_url
+from bot.storage import Database
 
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 LATER = NOW + timedelta(days=30)
@@ -93,10 +93,10 @@ def test_versions_are_numbered_per_policy(db: Database) -> None:
     assert records.current_version(db, "nowhere") is None
 
 
-def test_versions_survive_reopening_the_database(db: Database, path: Path) -> None:
+def test_versions_survive_reopening_the_database(db: Database, database_url: str) -> None:
     stored = _sync(db)
     db.dispose()
-    with Database(default_url(path)) as reopened:
+    with Database(database_url) as reopened:
         reopened.migrate()
         assert not _sync(reopened).created
         assert records.current_version(reopened, "la-crosse") == replace(stored, created=False)
@@ -229,14 +229,14 @@ def _save_draft(db: Database, answers: dict[str, bool], now: datetime) -> record
     )
 
 
-def test_drafts_upsert_and_survive_reopening(db: Database, path: Path) -> None:
+def test_drafts_upsert_and_survive_reopening(db: Database, database_url: str) -> None:
     _sync(db)
     first = _save_draft(db, {"q1": True}, NOW)
     second = _save_draft(db, {"q1": True, "q2": False}, LATER)
     assert first.started_at == second.started_at == NOW
     assert second.updated_at == LATER and second.answers == {"q1": True, "q2": False}
     db.dispose()
-    with Database(default_url(path)) as reopened:
+    with Database(database_url) as reopened:
         reopened.migrate()
         assert records.load_checklist_draft(reopened, "teams", "A1", "C1") == second
         assert records.load_checklist_draft(reopened, "teams", "A1", "C2") is None

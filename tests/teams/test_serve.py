@@ -32,6 +32,8 @@ async def served(config_file: Path) -> AsyncIterator[tuple[str, str]]:
     """`policybot serve` running in its own process; yields its URL and what it printed."""
     port = free_port()
     environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(Path.home())}
+    if "POLICYBOT_DATABASE_URL" in os.environ:  # the PostgreSQL pass: the test's own database
+        environment["POLICYBOT_DATABASE_URL"] = os.environ["POLICYBOT_DATABASE_URL"]
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
