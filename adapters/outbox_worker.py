@@ -12,14 +12,12 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from aiohttp import web
-
+from adapters.server import Hook, background_hooks
 from bot import outbox
 from bot.app import App
 from bot.outbox import OutboxItem
 
 log = logging.getLogger("policybot.outbox")
-Hook = Callable[[web.Application], Awaitable[None]]
 Send = Callable[[OutboxItem], Awaitable[None]]
 
 
@@ -96,13 +94,4 @@ class OutboxWorker:
 
     def hooks(self) -> tuple[Hook, Hook]:
         """Start-up and clean-up hooks running the loop."""
-        tasks: list[asyncio.Task[None]] = []
-
-        async def start(_web_app: web.Application) -> None:
-            tasks.append(asyncio.create_task(self.run()))
-
-        async def stop(_web_app: web.Application) -> None:
-            for task in tasks:
-                task.cancel()
-
-        return start, stop
+        return background_hooks(self.run)

@@ -12,10 +12,10 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TextIO
+from typing import Any, TextIO
 
 from aiohttp import web
 
@@ -83,8 +83,6 @@ def _maintenance(app: App, every_seconds: float = 300.0) -> tuple[Hook, Hook]:
     from bot.approval_timers import run_due
     from bot.events import prune_events
 
-    tasks: list[asyncio.Task[None]] = []
-
     def once() -> None:
         now = app.bot.clock()
         run_due(app.db, app.config.approvals, now)
@@ -98,8 +96,15 @@ def _maintenance(app: App, every_seconds: float = 300.0) -> tuple[Hook, Hook]:
                 logging.getLogger("policybot").exception("maintenance failed; will retry")
             await asyncio.sleep(every_seconds)
 
+    return background_hooks(loop)
+
+
+def background_hooks(run: Callable[[], Coroutine[Any, Any, None]]) -> tuple[Hook, Hook]:
+    """Start-up and clean-up hooks that run a never-ending task while the server runs."""
+    tasks: list[asyncio.Task[None]] = []
+
     async def start(_web_app: web.Application) -> None:
-        tasks.append(asyncio.create_task(loop()))
+        tasks.append(asyncio.create_task(run()))
 
     async def stop(_web_app: web.Application) -> None:
         for task in tasks:

@@ -6,22 +6,20 @@ sets (reminded_at, escalated_at, the status), so nothing is sent twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot import audit, outbox
-from bot.approvers import candidates, role_phrase
+from bot.approvers import candidates, possessive, role_phrase
 from bot.authorizations import approval_request_reply, describe, view_of
 from bot.config import ApprovalSettings
 from bot.messages import Reply
 from bot.records import utc
 from bot.storage.database import Database
 from bot.storage.models import Approval, AuthorizationRequest, Person, PersonRole
-
-REQUESTERS = "the requester's"
 
 
 @dataclass(frozen=True)
@@ -79,6 +77,11 @@ def _approval_and_request(
     return approval, request
 
 
+def _prefaced(reply: Reply, kind: str, preface: str) -> Reply:
+    """The approval request again, under a first line saying why it comes again."""
+    return replace(reply, kind=kind, text=f"{preface}\n{reply.text}")
+
+
 def _remind(db: Database, created_before: datetime, now: datetime) -> int:
     count = 0
     for approval_id in _pending_approvals(db, created_before, "reminded_at"):
@@ -90,12 +93,10 @@ def _remind(db: Database, created_before: datetime, now: datetime) -> int:
             assert requester is not None
             view = view_of(session, request)
             reply = approval_request_reply(view, approval.role)
-            reminder = Reply(
-                kind="approval_reminder",
-                text="Reminder: this request is still waiting for your decision.\n" + reply.text,
-                title=reply.title,
-                buttons=reply.buttons,
-                data=reply.data,
+            reminder = _prefaced(
+                reply,
+                "approval_reminder",
+                "Reminder: this request is still waiting for your decision.",
             )
             for decider in candidates(session, requester, approval.role):
                 outbox.enqueue(
@@ -119,7 +120,9 @@ def _escalate(db: Database, created_before: datetime, now: datetime) -> int:
             if not _claim(session, approval_id, "escalated_at", now):
                 continue
             approval, request = _approval_and_request(session, approval_id)
-            assigned = session.get(Person, approval.assigned_to_id or -1)
+            assigned = (
+                session.get(Person, approval.assigned_to_id) if approval.assigned_to_id else None
+            )
             target = (
                 session.get(Person, assigned.supervisor_id)
                 if assigned and assigned.supervisor_id
@@ -139,7 +142,7 @@ def _escalate(db: Database, created_before: datetime, now: datetime) -> int:
                             kind="escalation_impossible",
                             text=(
                                 f"Request #{view.id} by {view.requester} has waited "
-                                f"for {role_phrase(approval.role, REQUESTERS)} "
+                                f"for {role_phrase(approval.role, possessive('the requester'))} "
                                 "too long, and there is nobody above them to escalate "
                                 f"to. Please follow up.\n{describe(view)}"
                             ),
@@ -160,15 +163,11 @@ def _escalate(db: Database, created_before: datetime, now: datetime) -> int:
                 person_id=target.id,
                 topic="approval_escalated",
                 now=now,
-                reply=Reply(
-                    kind="approval_escalated",
-                    text=(
-                        f"Escalated to you: {assigned.name if assigned else 'the approver'} "
-                        "has not decided this request in time, so you may decide it.\n" + reply.text
-                    ),
-                    title=reply.title,
-                    buttons=reply.buttons,
-                    data=reply.data,
+                reply=_prefaced(
+                    reply,
+                    "approval_escalated",
+                    f"Escalated to you: {assigned.name if assigned else 'the approver'} has not "
+                    "decided this request in time, so you may decide it.",
                 ),
             )
             audit.append(

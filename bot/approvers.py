@@ -21,6 +21,11 @@ _ROLE_PHRASES = {
 }
 
 
+def possessive(name: str) -> str:
+    """A name as an owner, for role_phrase: Pat Lee -> Pat Lee's."""
+    return f"{name}'s"
+
+
 def role_phrase(role: str, whose: str = "their") -> str:
     """A role in words, for someone ("Pat Lee's supervisor", "your supervisor")."""
     return _ROLE_PHRASES.get(role, role.replace("_", " ")).format(whose=whose)

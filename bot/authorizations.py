@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot import audit, outbox
-from bot.approvers import candidates, may_decide, missing_approver, role_phrase
+from bot.approvers import candidates, may_decide, missing_approver, possessive, role_phrase
 from bot.messages import Button, Reply
 from bot.people import PersonInfo
 from bot.records import utc
@@ -193,7 +193,7 @@ def decide(
         return Reply(
             kind="decision",
             text=f"Recorded: you {word} request #{request.id} as "
-            f"{role_phrase(approval.role, requester.name + chr(39) + 's')}. "
+            f"{role_phrase(approval.role, possessive(requester.name))}. "
             f"The request is now {view.status}. {requester.name} will be told.",
             data={"request": request.id, "status": view.status},
         )
@@ -305,7 +305,7 @@ def _why_not_yours(
     for approval in approvals:
         if approval.decided_by_id == actor.id:
             return f"You already decided request #{request.id}; a decision cannot be made twice."
-    whose = requester.name + "'s"
+    whose = possessive(requester.name)
     roles = " and ".join(role_phrase(a.role, whose) for a in approvals if a.decision is None)
     return f"Only {roles} can decide request #{request.id}, and that is not you."
 
@@ -394,7 +394,7 @@ def describe(view: RequestView) -> str:
 def approval_request_reply(view: RequestView, role: str) -> Reply:
     """What an approver receives: the request, why their approval is needed, the buttons."""
     department = f" ({view.department})" if view.department else ""
-    role_name = role_phrase(role, f"{view.requester}'s")
+    role_name = role_phrase(role, possessive(view.requester))
     text = (
         f"{view.requester}{department} asks for authorization #{view.id} "
         f"({', '.join(view.clauses)} of the {view.policy_id} policy).\n{describe(view)}\n"

@@ -22,7 +22,6 @@ from knowledge.models import Policy
 
 _FINISHED_DRAFT = "finished_checklist_draft"
 BUTTON_COMMAND = re.compile(r"checklist (?P<question>[a-z0-9_-]+) (?P<word>yes|no|back|cancel)")
-CONTROL_WORDS = {"back", "undo", "restart", "start over", "cancel", "stop", "keep draft"}
 _VERDICT_LABELS = {
     "ok": "Fine to post",
     "ok_with_disclaimer": "Fine to post, with the disclaimer",

@@ -57,6 +57,12 @@ def remember_contact(
                 )
             )
             return
+        if (row.reference, row.display_name, row.workspace) == (
+            reference,
+            display_name or row.display_name,
+            workspace or row.workspace,
+        ):
+            return  # unchanged: no write on every message
         row.reference, row.updated_at = dict(reference), utc(now)
         row.display_name = display_name or row.display_name
         row.workspace = workspace or row.workspace

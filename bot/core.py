@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from bot import authorizations, feedback, memory, records
 from bot.answers import answer_reply, clause_reply
@@ -144,8 +145,8 @@ class PolicyBot:
             return [self.feedback(message, policy_id, match["clause"], match["vote"] == "yes")]
         if (workflow := self.approvals.handle(message, policy_id, text)) is not None:
             return workflow
-        if command.isdigit() and memory.recall(self.db, message, _CHOICES) is not None:
-            return [self._choose(message, int(command))]
+        if command.isdigit() and (offered := memory.recall(self.db, message, _CHOICES)):
+            return [self._choose(message, offered, int(command))]
         if parse_yes_no(command) is not None and len(command.split()) <= 2:
             return [
                 _notice(
@@ -310,12 +311,11 @@ class PolicyBot:
             acknowledged=self._acknowledged(message, policy_id),
         )
 
-    def _choose(self, message: Incoming, number: int) -> Reply:
-        pending = memory.recall(self.db, message, _CHOICES) or {"clause_ids": []}
-        choices = [str(clause) for clause in pending["clause_ids"]]
+    def _choose(self, message: Incoming, offered: dict[str, Any], number: int) -> Reply:
+        choices = [str(clause) for clause in offered["clause_ids"]]
         if not 1 <= number <= len(choices):
             return _notice("error", f"Please pick a number from 1 to {len(choices)}.")
-        return self._show(message, str(pending["policy_id"]), choices[number - 1])
+        return self._show(message, str(offered["policy_id"]), choices[number - 1])
 
     def _acknowledged(self, message: Incoming, policy_id: str) -> bool:
         state = records.ack_status(

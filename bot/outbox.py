@@ -10,7 +10,7 @@ be claimed again. A person with no platform to reach them is recorded as unreach
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -79,7 +79,7 @@ def preferred_platform(session: Session, person_id: int) -> str | None:
         return None
     seen = [i for i in identities if i.last_seen_at is not None]
     if seen:
-        return max(seen, key=lambda i: i.last_seen_at or utc(datetime.min)).platform
+        return max(seen, key=lambda i: utc(i.last_seen_at or datetime.now(UTC))).platform
     return min(
         identities,
         key=lambda i: PLATFORM_ORDER.index(i.platform) if i.platform in PLATFORM_ORDER else 99,

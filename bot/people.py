@@ -132,13 +132,6 @@ def find(session: Session, name: str) -> Person:
     raise PeopleError(f"I don't know anyone called {name!r}. Check the handle and try again.")
 
 
-def get(db: Database, person_id: int) -> PersonInfo:
-    with db.session() as session:
-        person = session.get(Person, person_id)
-        assert person is not None
-        return info(session, person)
-
-
 def add_role(db: Database, *, actor: PersonInfo, name: str, role: str, now: datetime) -> str:
     """Give someone a role (HR only); the sentence to show."""
     _require_hr(actor)

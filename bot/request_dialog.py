@@ -305,7 +305,10 @@ def _choose_kind(kinds: list[Finding]) -> Reply:
         kind="request_kind",
         text="\n".join(lines),
         buttons=tuple(
-            Button(f"{n}. {', '.join(k.clauses)}", f"request authorization {k.id}")
+            Button(
+                f"{n}. From {' and '.join(role_phrase(r, 'your') for r in k.approvers)}",
+                f"request authorization {k.id}",
+            )
             for n, k in enumerate(kinds, 1)
         ),
     )

@@ -51,6 +51,7 @@ async def test_url_verification_echoes_the_challenge(served: Served) -> None:
     body = json.dumps({"type": "url_verification", "challenge": "abc123", "token": "x"})
     response = await served.post(body, "application/json")
     assert response.status == 200
+    assert (await response.json()) == {"challenge": "abc123"}
 
 
 async def test_the_slash_command_acks_at_once_and_answers_privately(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.storage import Database, default_url
+from bot.storage.models import Policy, PolicyVersion
 
 
 @pytest.fixture
@@ -29,3 +32,23 @@ def db(database_url: str) -> Iterator[Database]:
     database.migrate()
     yield database
     database.dispose()
+
+
+def store_version(database: Database, published_at: datetime) -> datetime:
+    """Store a version published at ``published_at`` and read the timestamp back."""
+    with database.session() as session:
+        session.add(Policy(id="p", organization="o", title="t"))
+        session.flush()
+        session.add(
+            PolicyVersion(
+                policy_id="p",
+                number=1,
+                title="t",
+                text="x",
+                sha256="0" * 64,
+                source="s",
+                published_at=published_at,
+            )
+        )
+    with database.session() as session:
+        return session.scalars(select(PolicyVersion.published_at)).one()

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 
 from bot.storage import Database, StorageError, default_url
 from bot.storage.models import Base, Policy, PolicyVersion
+from tests.storage.conftest import store_version
 
 TABLES = {
     "policies",
@@ -224,29 +225,9 @@ def test_session_commits_on_success_and_rolls_back_on_error(db: Database) -> Non
         assert session.scalars(select(Policy.id)).all() == ["kept"]
 
 
-def _store_version(database: Database, published_at: datetime) -> datetime:
-    """Store a version published at ``published_at`` and read the timestamp back."""
-    with database.session() as session:
-        session.add(Policy(id="p", organization="o", title="t"))
-        session.flush()
-        session.add(
-            PolicyVersion(
-                policy_id="p",
-                number=1,
-                title="t",
-                text="x",
-                sha256="0" * 64,
-                source="s",
-                published_at=published_at,
-            )
-        )
-    with database.session() as session:
-        return session.scalars(select(PolicyVersion.published_at)).one()
-
-
 def test_timestamps_are_stored_as_utc_and_read_back_aware(db: Database) -> None:
     local = datetime(2025, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=-6)))
-    stored = _store_version(db, local)
+    stored = store_version(db, local)
     assert stored == local
     assert stored.tzinfo is UTC and stored.hour == 15
     in_utc = "published_at"
@@ -259,7 +240,7 @@ def test_timestamps_are_stored_as_utc_and_read_back_aware(db: Database) -> None:
 
 def test_naive_timestamps_are_refused_by_the_column_type(db: Database) -> None:
     with pytest.raises(StatementError, match="naive"):
-        _store_version(db, datetime(2025, 3, 1, 9, 30))
+        store_version(db, datetime(2025, 3, 1, 9, 30))
 
 
 @pytest.mark.sqlite_only

@@ -70,4 +70,9 @@ def test_the_newest_conversation_reference_replaces_the_old_one(db: Database) ->
         "tenant-1",
     )
     assert contact_for(db, platform="slack", person="29:a") is None
+    remember_contact(
+        db, platform="teams", person="29:a", reference={"v": 2}, now=NOW + timedelta(hours=5)
+    )
+    again = contact_for(db, platform="teams", person="29:a")
+    assert again is not None and again.updated_at == contact.updated_at  # nothing rewritten
     assert [c.person for c in list_contacts(db, "teams")] == ["29:a"]

@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.storage import Database, StorageError
-from bot.storage.models import Policy, PolicyVersion
+from tests.storage.conftest import store_version
 
 postgres_only = pytest.mark.postgres_only
 
@@ -83,22 +83,7 @@ def test_timestamps_are_timestamptz_and_read_back_in_utc_whatever_the_session_zo
     local = datetime(2025, 7, 4, 9, 30, tzinfo=timezone(timedelta(hours=-5)))
     with Database(chicago) as database:
         database.migrate()
-        with database.session() as session:
-            session.add(Policy(id="p", organization="o", title="t"))
-            session.flush()
-            session.add(
-                PolicyVersion(
-                    policy_id="p",
-                    number=1,
-                    title="t",
-                    text="x",
-                    sha256="0" * 64,
-                    source="s",
-                    published_at=local,
-                )
-            )
-        with database.session() as session:
-            stored = session.scalars(select(PolicyVersion.published_at)).one()
+        stored = store_version(database, local)
         with database.engine.connect() as connection:
             zone = connection.execute(text("SHOW TimeZone")).scalar_one()
             raw = connection.execute(text("SELECT published_at FROM policy_versions")).scalar()
