@@ -92,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     importing = people_commands.add_parser("import", help="import a staff list (CSV)")
     importing.add_argument("file", help="CSV with handle,name,department,supervisor,roles,...")
 
+    _policy_parser(commands)
+
     approvals = commands.add_parser("approvals", help="the authorization workflow")
     approval_commands = approvals.add_subparsers(dest="approvals_command", required=True)
     approval_commands.add_parser("run", help="send due reminders, escalations and expiries now")
@@ -103,6 +105,28 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="say whether the schema is up to date (exit 0) or why not (exit 1)"
     )
     return parser
+
+
+def _policy_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    policy = commands.add_parser("policy", help="publish policy versions, see their history")
+    actions = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
+    publish = actions.add_parser(
+        "publish", help="publish a new version (.txt, .md, .html, .pdf or .docx)"
+    )
+    publish.add_argument("file", help="the policy document")
+    publish.add_argument("--policy", required=True, help="policy id; a new id creates a policy")
+    publish.add_argument("--title", help="the policy's title (default: the current one)")
+    publish.add_argument("--effective", metavar="DATE", help="when the version takes effect")
+    publish.add_argument("--note", metavar="TEXT", help="a note for everyone, sent with it")
+    publish.add_argument("--organization", help="app.yaml organization id, for a new policy")
+    publish.add_argument("--by", help="who publishes it, for the record (default: your login)")
+    publish.add_argument("--yes", action="store_true", help="publish without asking to confirm")
+    history = actions.add_parser("history", help="every version of a policy")
+    history.add_argument("--policy", required=True)
+    diff = actions.add_parser("diff", help="what changed between two versions, clause by clause")
+    diff.add_argument("--policy", required=True)
+    diff.add_argument("a", type=int, help="the older version number")
+    diff.add_argument("b", type=int, help="the newer version number")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -144,6 +168,7 @@ def _dispatch(app: App, args: argparse.Namespace) -> int:
         "serve": _serve,
         "people": _people,
         "approvals": _approvals,
+        "policy": _policy,
     }
     return handlers[args.command](app, args)
 
@@ -178,6 +203,12 @@ def _people(app: App, args: argparse.Namespace) -> int:
         return run_import(app, args.file)
     except StaffListError as error:
         return _fail(str(error), 2)
+
+
+def _policy(app: App, args: argparse.Namespace) -> int:
+    from adapters.console.policy_commands import run_policy
+
+    return run_policy(app, args)
 
 
 def _approvals(app: App, _args: argparse.Namespace) -> int:

@@ -70,6 +70,7 @@ class PolicyBot:
                     "policy, or 'help' to see what I can do.",
                 )
             ]
+        self.library.refresh(self.db)
         try:
             policy_id = self._policy_id(message)
         except UnknownPolicy as error:

@@ -1,80 +1,123 @@
 """The policies the bot answers from: the stored current versions, indexed for matching.
 
-At start the seed policies are synced into the database (a changed file becomes a new version),
-then each policy is built from its current stored text, so answers always cite the version that
-people acknowledge.
+At start the seed policies are synced into the database (a changed file becomes a new version)
+unless HR has published a version of that policy, which the seed file then never overrides. Each
+policy is built from its current stored text, so answers always cite the version people
+acknowledge. When a version or an alternate phrasing is added, by this process or another, the
+library notices on the next message and rebuilds itself: no restart is needed.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot import records
+from bot import records, versions
 from bot.config import Config
 from bot.storage.database import Database
 from knowledge.analysis import Analyzer
-from knowledge.checklist import Checklist, load_policy_checklist
+from knowledge.checklist import Checklist, ChecklistError, load_policy_checklist
 from knowledge.matcher import Matcher, Thresholds
-from knowledge.models import Policy
-from knowledge.sources import PolicySource, build_policy, seed_sources
+from knowledge.models import Policy, PolicyMetadata
+from knowledge.sources import Curation, PolicySource, build_policy, seed_sources
+
+log = logging.getLogger("policybot.library")
 
 
 class UnknownPolicy(KeyError):
     """A policy id that no loaded policy has."""
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    """Everything indexed at one moment, swapped whole so a reader never sees half of a rebuild."""
+
+    policies: dict[str, Policy]
+    matcher: Matcher
+    checklists: dict[str, Checklist]
+    signature: tuple[int | None, int | None]
+
+
 class Library:
     """Indexed policies by id, with the matcher that answers questions about them."""
 
-    def __init__(
-        self, policies: list[Policy], config: Config, checklists: dict[str, Checklist] | None = None
-    ) -> None:
-        settings = config.matcher
-        self.matcher = Matcher(
+    def __init__(self, config: Config) -> None:
+        self._config = config
+        self._snapshot = self._index([], {}, (None, None))
+        self._rebuilding = threading.Lock()
+
+    def _index(
+        self,
+        policies: list[Policy],
+        checklists: dict[str, Checklist],
+        signature: tuple[int | None, int | None],
+    ) -> _Snapshot:
+        settings = self._config.matcher
+        matcher = Matcher(
             policies,
             thresholds=Thresholds(settings.confidence_threshold, settings.ambiguity_margin),
         )
-        self._policies = {policy.id: policy for policy in policies}
-        self.checklists = checklists or {}
+        return _Snapshot({p.id: p for p in policies}, matcher, checklists, signature)
+
+    @property
+    def matcher(self) -> Matcher:
+        return self._snapshot.matcher
+
+    @property
+    def checklists(self) -> dict[str, Checklist]:
+        return self._snapshot.checklists
 
     @property
     def policy_ids(self) -> list[str]:
-        return sorted(self._policies)
+        return sorted(self._snapshot.policies)
 
     def policy(self, policy_id: str) -> Policy:
         """The current version of a policy; UnknownPolicy lists the ids that exist."""
         try:
-            return self._policies[policy_id]
+            return self._snapshot.policies[policy_id]
         except KeyError:
             known = ", ".join(self.policy_ids)
             raise UnknownPolicy(f"there is no policy {policy_id!r} (known: {known})") from None
 
     def checklist(self, policy_id: str) -> Checklist | None:
         """The policy's "can I post this?" checklist, if it has one."""
-        return self.checklists.get(policy_id)
+        return self._snapshot.checklists.get(policy_id)
 
     def analyzer(self, policy_id: str) -> Analyzer:
         return self.matcher.index(policy_id).analyzer
 
+    def refresh(self, db: Database) -> bool:
+        """Rebuild from the database if a version or phrasing was added since; True if it did."""
+        signature = versions.signature(db)
+        if signature == self._snapshot.signature:
+            return False
+        with self._rebuilding:
+            if signature == self._snapshot.signature:
+                return False
+            policies, checklists = _stored_policies(db)
+            self._snapshot = self._index(policies, checklists, signature)
+        log.info("policy library rebuilt: %s", ", ".join(self.policy_ids))
+        return True
+
 
 def load_library(db: Database, config: Config, now: Callable[[], datetime]) -> Library:
-    """Sync the seed policies into the database and index their current versions.
+    """Sync the seed policies into the database and index every stored policy.
 
     Each policy's checklist is validated against its clauses here, so a broken checklist file
     stops the start with a message naming the file and the question to fix.
     """
-    policies, checklists = [], {}
     for source in seed_sources():
-        policy = _current_policy(db, source, now())
-        policies.append(policy)
-        if source.directory and (source.directory / "checklist.yaml").exists():
-            checklists[policy.id] = load_policy_checklist(source.directory, policy.clause_ids)
-    return Library(policies, config, checklists)
+        if not versions.has_published(db, source.meta.id):
+            _sync_seed(db, source, now())
+    library = Library(config)
+    library.refresh(db)
+    return library
 
 
-def _current_policy(db: Database, source: PolicySource, now: datetime) -> Policy:
+def _sync_seed(db: Database, source: PolicySource, now: datetime) -> None:
     meta = source.meta
     records.sync_policy_version(
         db,
@@ -86,8 +129,61 @@ def _current_policy(db: Database, source: PolicySource, now: datetime) -> Policy
         effective=meta.effective,
         now=now,
     )
-    current = records.current_version(db, meta.id)
-    assert current is not None  # just synced
-    text = records.version_text(db, meta.id, current.number) or source.text
-    versioned = replace(source, text=text, meta=replace(meta, version=current.number))
-    return build_policy(versioned, strict=text == source.text)
+
+
+def _stored_policies(db: Database) -> tuple[list[Policy], dict[str, Checklist]]:
+    """Build every stored policy's current version, with seed curation and added phrasings."""
+    seeds = {source.meta.id: source for source in seed_sources()}
+    added = versions.phrasings(db)
+    policies, checklists = [], {}
+    for stored in versions.current_policies(db):
+        seed = seeds.get(stored.id)
+        strict = seed is not None and seed.text == stored.text
+        policy = build_policy(_source(stored, seed, added), strict=strict)
+        policies.append(policy)
+        checklist = _checklist(seed, policy)
+        if checklist is not None:
+            checklists[policy.id] = checklist
+    return policies, checklists
+
+
+def _source(
+    stored: versions.StoredPolicy,
+    seed: PolicySource | None,
+    added: dict[tuple[str, str], tuple[str, ...]],
+) -> PolicySource:
+    """The stored text with the seed's metadata and curation (if any) and HR's added phrasings."""
+    meta = (
+        seed.meta
+        if seed
+        else PolicyMetadata(stored.id, stored.title, stored.organization, stored.source)
+    )
+    meta = replace(meta, title=stored.title, version=stored.version, effective=stored.effective)
+    curation = dict(seed.curation) if seed else {}
+    for (policy_id, clause_id), phrasings in added.items():
+        if policy_id == stored.id:
+            base = curation.get(clause_id, Curation())
+            curation[clause_id] = replace(base, phrasings=base.phrasings + phrasings)
+    directory = seed.directory if seed else None
+    return PolicySource(meta=meta, text=stored.text, curation=curation, directory=directory)
+
+
+def _checklist(seed: PolicySource | None, policy: Policy) -> Checklist | None:
+    """The seed checklist, validated against the current clauses.
+
+    A broken checklist file for the shipped text stops the start; one that a published version
+    made stale (it cites a clause the new text lacks) is set aside, with a warning, until HR
+    updates it: the publication flagged it for review.
+    """
+    if seed is None or seed.directory is None:
+        return None
+    path = seed.directory / "checklist.yaml"
+    if not path.exists():
+        return None
+    try:
+        return load_policy_checklist(seed.directory, policy.clause_ids)
+    except ChecklistError as error:
+        if seed.text == policy.source_text:
+            raise
+        log.warning("checklist of %s set aside until HR reviews it: %s", policy.id, error)
+        return None

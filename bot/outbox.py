@@ -9,10 +9,11 @@ be claimed again. A person with no platform to reach them is recorded as unreach
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.messages import Reply, reply_from_dict, reply_to_dict
@@ -21,6 +22,8 @@ from bot.storage.database import Database
 from bot.storage.models import OutboxMessage, Person, PersonIdentity
 
 LEASE = timedelta(minutes=2)
+CHUNK = 500
+NO_PLATFORM = "this person has no chat platform on record"
 MAX_ATTEMPTS = 6
 PLATFORM_ORDER = ("slack", "teams", "console")
 
@@ -36,6 +39,14 @@ class OutboxItem:
     topic: str
     reply: Reply
     attempts: int
+
+
+@dataclass(frozen=True)
+class Queued:
+    """How many messages were queued for delivery, and how many had nowhere to go."""
+
+    queued: int
+    unreachable: int
 
 
 @dataclass(frozen=True)
@@ -64,19 +75,84 @@ def enqueue(session: Session, *, person_id: int, topic: str, reply: Reply, now: 
             platform=platform,
             attempts=0,
             next_attempt_at=utc(now),
-            last_error=None if platform else "this person has no chat platform on record",
+            last_error=None if platform else NO_PLATFORM,
             created_at=utc(now),
         )
     )
 
 
+def enqueue_many(
+    session: Session,
+    *,
+    person_ids: Sequence[int],
+    topic: str,
+    reply: Reply,
+    now: datetime,
+    dedupe_keys: Mapping[int, str] | None = None,
+) -> Queued:
+    """Keep one message for each of many people, in the caller's transaction, in bulk.
+
+    With `dedupe_keys`, a person whose key is already queued is skipped, so a reminder round
+    run twice (or by two workers) queues each message once; a race surfaces as IntegrityError.
+    """
+    if dedupe_keys is not None:
+        taken = _taken_keys(session, list(dedupe_keys.values()))
+        person_ids = [p for p in person_ids if dedupe_keys[p] not in taken]
+    platforms = preferred_platforms(session, person_ids)
+    body, at = reply_to_dict(reply), utc(now)
+    rows = [
+        {
+            "person_id": person_id,
+            "topic": topic,
+            "reply": body,
+            "status": "pending" if platforms.get(person_id) else "unreachable",
+            "platform": platforms.get(person_id),
+            "attempts": 0,
+            "next_attempt_at": at,
+            "last_error": None if platforms.get(person_id) else NO_PLATFORM,
+            "created_at": at,
+            "dedupe_key": dedupe_keys[person_id] if dedupe_keys else None,
+        }
+        for person_id in person_ids
+    ]
+    if rows:
+        session.execute(insert(OutboxMessage), rows)
+    unreachable = sum(1 for row in rows if row["platform"] is None)
+    return Queued(len(rows) - unreachable, unreachable)
+
+
+def _taken_keys(session: Session, keys: list[str]) -> set[str]:
+    taken: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        taken.update(
+            key
+            for key in session.scalars(
+                select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(chunk))
+            )
+            if key is not None
+        )
+    return taken
+
+
 def preferred_platform(session: Session, person_id: int) -> str | None:
     """The platform a person was last seen on, else the first they have an identity on."""
-    identities = list(
-        session.scalars(select(PersonIdentity).where(PersonIdentity.person_id == person_id))
-    )
-    if not identities:
-        return None
+    return preferred_platforms(session, [person_id]).get(person_id)
+
+
+def preferred_platforms(session: Session, person_ids: Sequence[int]) -> dict[int, str]:
+    """For each person with an identity: the platform last seen on, else the first by order."""
+    by_person: dict[int, list[PersonIdentity]] = {}
+    for start in range(0, len(person_ids), CHUNK):
+        chunk = list(person_ids[start : start + CHUNK])
+        for identity in session.scalars(
+            select(PersonIdentity).where(PersonIdentity.person_id.in_(chunk))
+        ):
+            by_person.setdefault(identity.person_id, []).append(identity)
+    return {person_id: _preferred(identities) for person_id, identities in by_person.items()}
+
+
+def _preferred(identities: list[PersonIdentity]) -> str:
     seen = [i for i in identities if i.last_seen_at is not None]
     if seen:
         return max(seen, key=lambda i: utc(i.last_seen_at or datetime.now(UTC))).platform

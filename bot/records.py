@@ -46,6 +46,8 @@ class VersionInfo:
     title: str
     published_at: datetime
     created: bool
+    origin: str = "seed"
+    requires_ack: bool = True
 
 
 @dataclass(frozen=True)
@@ -176,10 +178,19 @@ def _newest_version(session: Session, policy_id: str) -> PolicyVersion | None:
 
 def _version_info(row: PolicyVersion, *, created: bool) -> VersionInfo:
     """The dataclass view of a version row."""
-    return VersionInfo(row.policy_id, row.number, row.sha256, row.title, row.published_at, created)
+    return VersionInfo(
+        row.policy_id,
+        row.number,
+        row.sha256,
+        row.title,
+        row.published_at,
+        created,
+        row.origin,
+        row.requires_ack,
+    )
 
 
-def _ensure_policy(session: Session, policy_id: str, organization: str, title: str) -> None:
+def ensure_policy(session: Session, policy_id: str, organization: str, title: str) -> None:
     """Create the policy row, or refresh its organization and title if they changed."""
     policy = session.get(Policy, policy_id)
     if policy is None:
@@ -200,6 +211,8 @@ def sync_policy_version(
     effective: str | None = None,
     note: str | None = None,
     published_by: str | None = None,
+    origin: str = "seed",
+    requires_ack: bool = True,
     now: datetime,
 ) -> VersionInfo:
     """Make sure the newest stored version of a policy has exactly ``text``.
@@ -211,7 +224,7 @@ def sync_policy_version(
     now, digest = utc(now), sha256_hex(text)
 
     def work(session: Session) -> VersionInfo:
-        _ensure_policy(session, policy_id, organization, title)
+        ensure_policy(session, policy_id, organization, title)
         newest = _newest_version(session, policy_id)
         if newest is not None and newest.sha256 == digest:
             return _version_info(newest, created=False)
@@ -226,6 +239,8 @@ def sync_policy_version(
             note=note,
             published_at=now,
             published_by=published_by,
+            origin=origin,
+            requires_ack=requires_ack,
         )
         session.add(row)
         session.flush()
@@ -237,8 +252,13 @@ def sync_policy_version(
 def current_version(db: Database, policy_id: str) -> VersionInfo | None:
     """The newest version of a policy, or None if the policy has never been stored."""
     with db.session() as session:
-        newest = _newest_version(session, policy_id)
-        return None if newest is None else _version_info(newest, created=False)
+        return current_version_in(session, policy_id)
+
+
+def current_version_in(session: Session, policy_id: str) -> VersionInfo | None:
+    """The newest version of a policy, read in the caller's session."""
+    newest = _newest_version(session, policy_id)
+    return None if newest is None else _version_info(newest, created=False)
 
 
 def version_text(db: Database, policy_id: str, number: int) -> str | None:
@@ -312,6 +332,25 @@ def acknowledge(
     return with_retry(db, work)
 
 
+def ack_basis(session: Session, policy_id: str) -> int | None:
+    """The oldest version whose acknowledgement still counts: the newest that changed clauses.
+
+    A version published with the same clauses as the one before (a new format, a new effective
+    date) does not ask anyone to acknowledge again.
+    """
+    query = (
+        select(PolicyVersion.number)
+        .where(PolicyVersion.policy_id == policy_id, PolicyVersion.requires_ack.is_(True))
+        .order_by(PolicyVersion.number.desc())
+        .limit(1)
+    )
+    basis = session.scalars(query).first()
+    if basis is None:  # every version kept the first one's clauses
+        first = select(PolicyVersion.number).where(PolicyVersion.policy_id == policy_id)
+        basis = session.scalars(first.order_by(PolicyVersion.number).limit(1)).first()
+    return basis
+
+
 def ack_status(db: Database, *, platform: str, person: str, policy_id: str) -> AckStatus:
     """What version of a policy the person last acknowledged, and whether it is the newest."""
     query = (
@@ -326,10 +365,11 @@ def ack_status(db: Database, *, platform: str, person: str, policy_id: str) -> A
     )
     with db.session() as session:
         newest = _newest_version(session, policy_id)
+        basis = ack_basis(session, policy_id)
         latest = session.execute(query).first()
     current = None if newest is None else newest.number
     acked, acked_at = (None, None) if latest is None else (latest[0], latest[1])
-    up_to_date = current is not None and acked is not None and acked >= current
+    up_to_date = basis is not None and acked is not None and acked >= basis
     return AckStatus(policy_id, current, acked, acked_at, up_to_date)
 
 

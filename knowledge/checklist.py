@@ -229,6 +229,16 @@ class Checklist:
     signals: tuple[SignalSpec, ...] = ()
     _longest: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
 
+    def cited_clauses(self) -> frozenset[str]:
+        """Every clause a question, outcome, reminder or signal of the checklist cites."""
+        groups: list[Iterable[tuple[str, ...]]] = [
+            (q.clauses for q in self.questions.values()),
+            (o.clauses for o in self.outcomes.values()),
+            (r.clauses for r in self.reminders),
+            (s.clauses for s in self.signals),
+        ]
+        return frozenset(clause for group in groups for clauses in group for clause in clauses)
+
     def first_question(self) -> Question:
         """The question every check starts with."""
         return self.questions[self.start]

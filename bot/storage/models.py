@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -105,6 +106,12 @@ class PolicyVersion(Base):
     note: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime]
     published_by: Mapped[str | None] = mapped_column(Text)
+    # "seed" (a policy file shipped with the product) or "published" (by HR); once HR has
+    # published a version, the seed file no longer changes the policy.
+    origin: Mapped[str] = mapped_column(String, default="seed", server_default="seed")
+    # False when the clauses read exactly as in the previous version (only the format or the
+    # metadata changed): an acknowledgement of the previous version still counts.
+    requires_ack: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 def _version_fk() -> ForeignKeyConstraint:
@@ -241,6 +248,8 @@ class Person(Base):
     name: Mapped[str] = mapped_column(Text)
     department: Mapped[str | None] = mapped_column(Text)
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # The organization (app.yaml id) they work for; None means the deployment's default one.
+    organization: Mapped[str | None] = mapped_column(String)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -346,7 +355,7 @@ class OutboxMessage(Base):
     """A message for a person, kept until it is delivered on one of their platforms."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index(None, "status", "next_attempt_at"),)
+    __table_args__ = (Index(None, "status", "next_attempt_at"), UniqueConstraint("dedupe_key"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
@@ -359,6 +368,10 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    # Set for messages that must be queued at most once (a reminder round), whoever queues them.
+    dedupe_key: Mapped[str | None] = mapped_column(String)
+    # Which claim holds the message while it is being sent.
+    claim_token: Mapped[str | None] = mapped_column(String)
 
 
 class ConversationMemory(Base):
@@ -374,3 +387,33 @@ class ConversationMemory(Base):
     key: Mapped[str] = mapped_column(String)
     value: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime]
+
+
+class ReviewFlag(Base):
+    """Something HR curated (phrasings, a checklist) about a clause a new version changed."""
+
+    __tablename__ = "review_flags"
+    __table_args__ = (_version_fk(), Index(None, "policy_id", "resolved_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    policy_id: Mapped[str] = mapped_column(String)
+    version: Mapped[int] = mapped_column(Integer)
+    clause_id: Mapped[str] = mapped_column(String)
+    kind: Mapped[str] = mapped_column(String)  # "phrasings" or "checklist"
+    detail: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+
+
+class AlternatePhrasing(Base):
+    """Another way of asking about a clause, added by HR at run time (kept across versions)."""
+
+    __tablename__ = "alternate_phrasings"
+    __table_args__ = (Index(None, "policy_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    policy_id: Mapped[str] = mapped_column(ForeignKey("policies.id"))
+    clause_id: Mapped[str] = mapped_column(String)
+    text: Mapped[str] = mapped_column(Text)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    added_at: Mapped[datetime]

@@ -41,6 +41,8 @@ TABLES = {
     "audit_log",
     "outbox",
     "conversation_memory",
+    "review_flags",
+    "alternate_phrasings",
 }
 
 

@@ -1,0 +1,129 @@
+"""Reading the stored policies and their versions: history, origin, and what the library indexes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import defer
+
+from bot.storage.database import Database
+from bot.storage.models import AlternatePhrasing, Policy, PolicyVersion
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """One version as HR lists it: number, fingerprint, where it came from and when."""
+
+    number: int
+    title: str
+    sha256: str
+    origin: str
+    requires_ack: bool
+    source: str
+    effective: str | None
+    note: str | None
+    published_at: datetime
+    published_by: str | None
+
+
+@dataclass(frozen=True)
+class StoredPolicy:
+    """A policy in the database with the text of its current version."""
+
+    id: str
+    organization: str
+    title: str
+    version: int
+    text: str
+    source: str
+    effective: str | None
+
+
+def history(db: Database, policy_id: str) -> list[VersionRow]:
+    """Every version of a policy, oldest first (empty when the policy is unknown)."""
+    query = (
+        select(PolicyVersion)
+        .options(defer(PolicyVersion.text))
+        .where(PolicyVersion.policy_id == policy_id)
+        .order_by(PolicyVersion.number)
+    )
+    with db.session() as session:
+        return [
+            VersionRow(
+                r.number,
+                r.title,
+                r.sha256,
+                r.origin,
+                r.requires_ack,
+                r.source,
+                r.effective,
+                r.note,
+                r.published_at,
+                r.published_by,
+            )
+            for r in session.scalars(query)
+        ]
+
+
+def has_published(db: Database, policy_id: str) -> bool:
+    """Whether HR has published a version of the policy (then its seed file no longer counts)."""
+    query = select(PolicyVersion.id).where(
+        PolicyVersion.policy_id == policy_id, PolicyVersion.origin == "published"
+    )
+    with db.session() as session:
+        return session.scalars(query.limit(1)).first() is not None
+
+
+def current_policies(db: Database) -> list[StoredPolicy]:
+    """Every stored policy with its newest version's text, in id order."""
+    newest = (
+        select(PolicyVersion.policy_id, func.max(PolicyVersion.number).label("number"))
+        .group_by(PolicyVersion.policy_id)
+        .subquery()
+    )
+    query = (
+        select(Policy, PolicyVersion)
+        .join(newest, newest.c.policy_id == Policy.id)
+        .join(
+            PolicyVersion,
+            (PolicyVersion.policy_id == Policy.id) & (PolicyVersion.number == newest.c.number),
+        )
+        .order_by(Policy.id)
+    )
+    with db.session() as session:
+        return [
+            StoredPolicy(
+                policy.id,
+                policy.organization,
+                version.title,
+                version.number,
+                version.text,
+                version.source,
+                version.effective,
+            )
+            for policy, version in session.execute(query)
+        ]
+
+
+def phrasings(db: Database) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Alternate phrasings HR added at run time, by (policy id, clause id), oldest first."""
+    query = select(AlternatePhrasing).order_by(AlternatePhrasing.id)
+    added: dict[tuple[str, str], list[str]] = {}
+    with db.session() as session:
+        for row in session.scalars(query):
+            added.setdefault((row.policy_id, row.clause_id), []).append(row.text)
+    return {key: tuple(texts) for key, texts in added.items()}
+
+
+def signature(db: Database) -> tuple[int | None, int | None]:
+    """A cheap fingerprint of what the library indexes: it changes when a version or phrasing
+    is added, so every worker notices a publication without a restart."""
+    query = select(
+        select(func.max(PolicyVersion.id)).scalar_subquery(),
+        select(func.max(AlternatePhrasing.id)).scalar_subquery(),
+    )
+    with db.session() as session:
+        row = session.execute(query).one()
+    return row[0], row[1]
