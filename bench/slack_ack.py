@@ -79,9 +79,19 @@ async def start_server(fake: FakeSlack, folder: Path) -> tuple[asyncio.subproces
         "POLICYBOT_LOG_LEVEL": "WARNING",
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "adapters.cli", "--config", str(config), "serve",
-        "--host", "127.0.0.1", "--port", "0",
-        stderr=asyncio.subprocess.PIPE, env=env, cwd=ROOT,
+        sys.executable,
+        "-m",
+        "adapters.cli",
+        "--config",
+        str(config),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
     )
     assert process.stderr is not None
     while True:
@@ -104,17 +114,30 @@ class Requests:
         n = next(self.counter)
         question = QUESTIONS[n % len(QUESTIONS)]
         if n % 2:
-            body = urlencode({
-                "command": "/policy", "text": question, "user_id": f"U{n % 50}",
-                "channel_id": "C1", "team_id": "T1",
-                "response_url": self.fake.response_url(f"bench-{n}"), "trigger_id": "t",
-            })
+            body = urlencode(
+                {
+                    "command": "/policy",
+                    "text": question,
+                    "user_id": f"U{n % 50}",
+                    "channel_id": "C1",
+                    "team_id": "T1",
+                    "response_url": self.fake.response_url(f"bench-{n}"),
+                    "trigger_id": "t",
+                }
+            )
             kind = "application/x-www-form-urlencoded"
         else:
-            event = {"type": "message", "channel_type": "im", "channel": f"D{n % 50}",
-                     "user": f"U{n % 50}", "text": question, "ts": f"{n}.0"}
-            body = json.dumps({"type": "event_callback", "event_id": f"Ev{n}", "team_id": "T1",
-                               "event": event})
+            event = {
+                "type": "message",
+                "channel_type": "im",
+                "channel": f"D{n % 50}",
+                "user": f"U{n % 50}",
+                "text": question,
+                "ts": f"{n}.0",
+            }
+            body = json.dumps(
+                {"type": "event_callback", "event_id": f"Ev{n}", "team_id": "T1", "event": event}
+            )
             kind = "application/json"
         stamp = str(int(time.time()))
         return body.encode(), {

@@ -373,10 +373,12 @@ def outcome_text(result: Published, draft: Draft) -> str:
     """What HR is told once a version is live."""
     text = f"Published version {result.number} of the {draft.title}; answers now cite it."
     if result.requires_ack:
-        text += f" Announced to {result.announced} people"
+        text += f" Announced to {result.announced} people."
         if result.unreachable:
-            text += f"; {result.unreachable} have no chat platform on record"
-        text += " ('policybot report undelivered' lists them)."
+            text += (
+                f" {result.unreachable} more have no chat platform on record "
+                "('policybot report undelivered' lists them)."
+            )
     else:
         text += " Its clauses did not change, so nobody is asked to acknowledge again."
     if result.flags:

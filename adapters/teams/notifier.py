@@ -66,7 +66,9 @@ class TeamsNotifier:
         except ConnectorError as error:
             log.warning("Teams message to %s not delivered: %s", person, error)
             reason = f"Teams refused the message ({error})"
-            wait = (error.retry_after or 1.0) if error.status == 429 else None
+            wait = None
+            if error.status == 429:
+                wait = 1.0 if error.retry_after is None else error.retry_after
             return Delivery(person, False, reason, tuple(posted), wait)
         except Exception as error:  # a broken stored reference, no outbound token, ...
             log.exception("Teams message to %s not delivered", person)

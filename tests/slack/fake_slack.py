@@ -1,7 +1,9 @@
 """A local stand-in for Slack: its Web API, response URLs and Socket Mode, on 127.0.0.1.
 
 Every call is recorded; tests wait on what arrives (never on sleeps). A method can be told to
-answer HTTP 429 a few times, with `Retry-After: 0`, to exercise the client's retries.
+answer HTTP 429 a few times, with `Retry-After: 0`, to exercise the client's retries. Posted
+messages are kept per DM (with their metadata) for `conversations.history`; the answer to the
+Nth post can be held back, to stop the bot mid-send; shared files are served for download.
 """
 
 from __future__ import annotations
@@ -43,6 +45,12 @@ class FakeSlack:
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _socket: web.WebSocketResponse | None = None
     server: TestServer | None = None
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+    hold_post: int | None = None  # keep the answer to this (1-based) successful post
+    held: asyncio.Event = field(default_factory=asyncio.Event)
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+    _posts: int = 0
 
     # --- for tests -----------------------------------------------------------------------
 
@@ -55,6 +63,13 @@ class FakeSlack:
 
     def of(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
+
+    def file_url(self, name: str) -> str:
+        return f"{self._base}/files/{name}"
+
+    def dm_of(self, user: str) -> list[dict[str, Any]]:
+        """Messages in a person's DM with the bot, oldest first."""
+        return self.history.get(_dm(user), [])
 
     async def wait_for(self, check: Callable[[], Any], timeout: float = 10.0) -> Any:
         """Wait until `check()` returns something truthy, and return it."""
@@ -86,7 +101,14 @@ class FakeSlack:
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response)
         app.router.add_get("/socket", self._socket_mode)
+        app.router.add_get("/files/{name}", self._file)
         return app
+
+    async def _file(self, request: web.Request) -> web.Response:
+        if request.headers.get("Authorization", "") != "Bearer xoxb-test-token":
+            return web.Response(status=403)
+        content = self.files.get(request.match_info["name"])
+        return web.Response(status=404) if content is None else web.Response(body=content)
 
     async def _record(self, item: Any, into: list[Any]) -> None:
         async with self._changed:
@@ -104,7 +126,19 @@ class FakeSlack:
                 {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "0"}
             )
         await self._record(Call(method, args, token), self.calls)
-        return web.json_response(self._answer(method, args))
+        answer = self._answer(method, args)
+        if method == "chat.postMessage" and answer.get("ok"):
+            await self._keep(args, answer)
+        return web.json_response(answer)
+
+    async def _keep(self, args: dict[str, Any], answer: dict[str, Any]) -> None:
+        """Keep a posted message in its DM's history; hold the answer if told to."""
+        kept = {"ts": answer["ts"], "text": args.get("text"), "metadata": args.get("metadata")}
+        self.history.setdefault(_dm(str(args.get("channel"))), []).append(kept)
+        self._posts += 1
+        if self._posts == self.hold_post:
+            self.held.set()
+            await self.release.wait()
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
@@ -119,6 +153,9 @@ class FakeSlack:
             return {"ok": True, "user": {"id": user, "profile": {"real_name": f"Person {user}"}}}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": f"D-{args.get('users')}"}}
+        if method == "conversations.history":
+            newest_first = list(reversed(self.history.get(str(args.get("channel")), [])))
+            return {"ok": True, "messages": newest_first, "has_more": False}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self._port}/socket"}
         return {"ok": True}
@@ -144,6 +181,11 @@ class FakeSlack:
             if message.type == WSMsgType.TEXT:
                 await self._record(json.loads(message.data), self.socket_acks)
         return socket
+
+
+def _dm(channel: str) -> str:
+    """The DM channel a post to a user id lands in (as conversations.open names it)."""
+    return channel if channel.startswith("D-") else f"D-{channel}"
 
 
 async def _arguments(request: web.Request) -> dict[str, Any]:

@@ -8,6 +8,7 @@ connector call of that turn has been recorded: no waiting.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -76,6 +77,10 @@ class FakeConnector:
     script: list[tuple[int, dict[str, str]] | None] = field(default_factory=list)
     url: str = ""
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    hold_post: int | None = None  # stop answering at this (1-based) post, before recording it
+    held: asyncio.Event = field(default_factory=asyncio.Event)
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+    posts: int = 0
 
     def refuse(self, status: int, times: int = 1, after: int = 0, **headers: str) -> None:
         """Answer `times` calls, `after` successful ones, with this status (and headers)."""
@@ -113,6 +118,11 @@ class FakeConnector:
         return call, web.json_response(error, status=status, headers=headers)
 
     async def _post(self, request: web.Request) -> web.Response:
+        self.posts += 1
+        if self.posts == self.hold_post:  # the bot stops before Teams took the message
+            self.held.set()
+            await self.release.wait()
+            return web.json_response({"error": {"code": "Gone"}}, status=503)
         call, refused = await self._record(request)
         if refused:
             return refused
