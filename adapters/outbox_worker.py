@@ -21,6 +21,8 @@ from bot.app import App
 from bot.outbox import OutboxItem
 
 log = logging.getLogger("policybot.outbox")
+MAX_HOLDS = 20  # 429s in a row for one message before it is put back for a later round
+HELD_BACK_SECONDS = 30.0
 Send = Callable[[OutboxItem], Awaitable[None]]
 
 
@@ -71,8 +73,13 @@ class Pacer:
 class OutboxWorker:
     """Delivers one platform's share of the outbox."""
 
-    def __init__(self, app: App, platform: str, send: Send, interval: float = 5.0) -> None:
+    def __init__(
+        self, app: App, platform: str, send: Send, interval: float = 5.0, concurrency: int = 1
+    ) -> None:
+        """`concurrency` sends may be in flight at once: more than one only for a platform
+        whose sender can tell, after a crash, whether a message in doubt arrived (Slack)."""
         self.app, self.platform, self.send, self.interval = app, platform, send, interval
+        self.concurrency = concurrency
         self.pacer = Pacer(app.config.delivery.per_second(platform))
         self._wake = asyncio.Event()
         self._round = asyncio.Lock()
@@ -104,25 +111,26 @@ class OutboxWorker:
             sent += await self._deliver(items)
 
     async def _deliver(self, items: list[OutboxItem]) -> int:
-        """Send claimed messages in order; the number that got through."""
+        """Send claimed messages, a few at a time at the paced rate; the number that got through."""
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(item: OutboxItem) -> bool:
+            async with gate:
+                return await self._send_one(item)
+
+        return sum(await asyncio.gather(*(one(item) for item in items)))
+
+    async def _send_one(self, item: OutboxItem) -> bool:
+        """Send one message, waiting out the platform's holds; record what happened."""
         db, clock = self.app.db, self.app.bot.clock
-        sent = 0
-        for index, item in enumerate(items):
+        for _ in range(MAX_HOLDS):
             await self.pacer.wait()
             try:
                 await self.send(item)
             except RateLimited as limited:
                 self.pacer.hold(limited.retry_after)
-                for waiting in items[index:]:
-                    await asyncio.to_thread(
-                        outbox.put_back,
-                        db,
-                        waiting.id,
-                        wait_seconds=limited.retry_after,
-                        now=clock(),
-                    )
                 log.info("%s asked to slow down for %g s", self.platform, limited.retry_after)
-                return sent
+                continue
             except DeliveryFailed as failed:
                 await asyncio.to_thread(
                     outbox.mark_failed,
@@ -132,7 +140,7 @@ class OutboxWorker:
                     now=clock(),
                     permanent=failed.permanent,
                 )
-                continue
+                return False
             except Exception as error:  # the network or a bug: try again later
                 log.warning("delivery of outbox message %s failed: %s", item.id, error)
                 await asyncio.to_thread(
@@ -142,10 +150,13 @@ class OutboxWorker:
                     error=f"{type(error).__name__}: {error}",
                     now=clock(),
                 )
-                continue
+                return False
             await asyncio.to_thread(outbox.mark_sent, db, item.id, clock())
-            sent += 1
-        return sent
+            return True
+        await asyncio.to_thread(  # still held back: leave it for a later round
+            outbox.put_back, db, item.id, wait_seconds=HELD_BACK_SECONDS, now=clock()
+        )
+        return False
 
     async def run(self) -> None:
         """Deliver forever: on every poke, and every `interval` seconds."""

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 
 from bot import records, versions
 from bot.config import Config
@@ -181,9 +182,15 @@ def _checklist(seed: PolicySource | None, policy: Policy) -> Checklist | None:
     if not path.exists():
         return None
     try:
-        return load_policy_checklist(seed.directory, policy.clause_ids)
+        return _load_checklist(str(seed.directory), policy.clause_ids)
     except ChecklistError as error:
         if seed.text == policy.source_text:
             raise
         log.warning("checklist of %s set aside until HR reviews it: %s", policy.id, error)
         return None
+
+
+@lru_cache(maxsize=16)
+def _load_checklist(directory: str, clause_ids: frozenset[str]) -> Checklist:
+    """A seed checklist validated against a set of clauses, read once per process."""
+    return load_policy_checklist(directory, clause_ids)

@@ -7,6 +7,7 @@ A policy folder holds `policy.yaml` (metadata), the document it names (kept verb
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from knowledge.models import Clause, Policy, PolicyMetadata
 from knowledge.parser import ParseError, parse_clauses
 
 SEED_DIRECTORY = Path(__file__).parent / "policies"
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when PyYAML has it
 
 
 class KnowledgeError(ValueError):
@@ -42,8 +44,13 @@ class PolicySource:
 
 
 def seed_sources() -> list[PolicySource]:
-    """The policies shipped with the product, in a stable order."""
-    return [load_source(path) for path in sorted(SEED_DIRECTORY.iterdir()) if path.is_dir()]
+    """The policies shipped with the product, in a stable order (read once per process)."""
+    return list(_seed_sources())
+
+
+@lru_cache(maxsize=1)
+def _seed_sources() -> tuple[PolicySource, ...]:
+    return tuple(load_source(path) for path in sorted(SEED_DIRECTORY.iterdir()) if path.is_dir())
 
 
 def load_source(directory: Path) -> PolicySource:
@@ -138,7 +145,7 @@ def _metadata(raw: dict[str, Any], path: Path) -> PolicyMetadata:
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         with path.open(encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
+            data = yaml.load(handle, Loader=SAFE_LOADER)
     except OSError as error:
         raise KnowledgeError(f"{path}: cannot read it ({error.strerror})") from None
     except yaml.YAMLError as error:

@@ -20,6 +20,7 @@ from bot.contacts import contact_for
 from bot.outbox import OutboxItem
 
 METADATA_EVENT = "policybot_outbox"
+CONCURRENT_SENDS = 8  # safe: a message in doubt after a crash is looked up before resending
 LOOKBACK = 100  # messages of the DM searched for one in doubt
 PERMANENT = {
     "user_not_found",
@@ -82,4 +83,4 @@ def _retry_after(error: SlackApiError) -> float:
 
 def slack_worker(app: App, client_for: Callable[[str | None], AsyncWebClient]) -> OutboxWorker:
     """The outbox loop for Slack."""
-    return OutboxWorker(app, "slack", slack_sender(app, client_for))
+    return OutboxWorker(app, "slack", slack_sender(app, client_for), concurrency=CONCURRENT_SENDS)

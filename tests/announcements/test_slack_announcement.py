@@ -76,7 +76,7 @@ async def test_a_crash_halfway_sends_nothing_twice(app: App, fake: FakeSlack, cl
     await asyncio.wait_for(fake.held.wait(), 10)
     first.cancel()  # the worker dies with the third message in doubt
     fake.release.set()
-    assert statuses(app).count("sent") == 2
+    assert "sending" in statuses(app)  # the third, at least, is in doubt
     clock.advance(minutes=3)  # its claim has lapsed: a new worker takes over
     await worker(app, fake).deliver_due()
     assert statuses(app) == ["sent"] * 6
