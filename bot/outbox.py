@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import case, insert, select, update
 from sqlalchemy.orm import Session
@@ -146,24 +146,25 @@ def preferred_platform(session: Session, person_id: int) -> str | None:
 
 def preferred_platforms(session: Session, person_ids: Sequence[int]) -> dict[int, str]:
     """For each person with an identity: the platform last seen on, else the first by order."""
-    by_person: dict[int, list[PersonIdentity]] = {}
+    by_person: dict[int, list[tuple[str, datetime | None]]] = {}
     for start in range(0, len(person_ids), CHUNK):
         chunk = list(person_ids[start : start + CHUNK])
-        for identity in session.scalars(
-            select(PersonIdentity).where(PersonIdentity.person_id.in_(chunk))
-        ):
-            by_person.setdefault(identity.person_id, []).append(identity)
+        rows = session.execute(
+            select(
+                PersonIdentity.person_id, PersonIdentity.platform, PersonIdentity.last_seen_at
+            ).where(PersonIdentity.person_id.in_(chunk))
+        )
+        for person_id, platform, seen in rows:
+            by_person.setdefault(person_id, []).append((platform, seen))
     return {person_id: _preferred(identities) for person_id, identities in by_person.items()}
 
 
-def _preferred(identities: list[PersonIdentity]) -> str:
-    seen = [i for i in identities if i.last_seen_at is not None]
+def _preferred(identities: list[tuple[str, datetime | None]]) -> str:
+    seen = [(at, platform) for platform, at in identities if at is not None]
     if seen:
-        return max(seen, key=lambda i: utc(i.last_seen_at or datetime.now(UTC))).platform
-    return min(
-        identities,
-        key=lambda i: PLATFORM_ORDER.index(i.platform) if i.platform in PLATFORM_ORDER else 99,
-    ).platform
+        return max(seen)[1]
+    order = {platform: index for index, platform in enumerate(PLATFORM_ORDER)}
+    return min(identities, key=lambda identity: order.get(identity[0], 99))[0]
 
 
 def claim_due(db: Database, *, platform: str, now: datetime, limit: int = 50) -> list[OutboxItem]:
