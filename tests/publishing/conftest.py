@@ -101,6 +101,11 @@ def publish(
     return draft, result
 
 
+def lines_of(text: str) -> list[str]:
+    """The non-empty lines of a text, as a document exporter would lay them out."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def ascii_lines(text: str) -> list[str]:
     """The non-empty lines of a text with typographic quotes made plain (for Helvetica)."""
     plain = text.replace("“", '"').replace("”", '"').replace("’", "'").replace("‘", "'")

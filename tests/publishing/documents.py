@@ -20,7 +20,7 @@ def pdf(lines: list[str], *, text_layer: bool = True) -> bytes:
         content = f"BT /F1 10 Tf 40 800 Td 13 TL\n{shown}ET"
     else:
         content = "0.5 w 40 700 m 560 700 l S 40 680 m 560 680 l S"
-    stream = content.encode("latin-1")
+    stream = content.encode("cp1252")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
