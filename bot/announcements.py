@@ -150,7 +150,11 @@ def change_lines(diff: PolicyDiff, limit: int | None = LISTED_CHANGES) -> list[s
         lines.append(f"…and {len(changes) - len(shown)} more.")
     moved = diff.count("renumbered")
     if moved:
-        lines.append(f"({moved} clause{'s' if moved != 1 else ''} kept their words but moved.)")
+        lines.append(
+            "(1 clause kept its words but moved.)"
+            if moved == 1
+            else f"({moved} clauses kept their words but moved.)"
+        )
     return lines
 
 

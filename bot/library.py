@@ -21,8 +21,10 @@ from bot.config import Config
 from bot.storage.database import Database
 from knowledge.analysis import Analyzer
 from knowledge.checklist import Checklist, ChecklistError, load_policy_checklist
+from knowledge.diff import compare
 from knowledge.matcher import Matcher, Thresholds
 from knowledge.models import Policy, PolicyMetadata
+from knowledge.parser import ParseError, parse_clauses
 from knowledge.sources import Curation, PolicySource, build_policy, seed_sources
 
 log = logging.getLogger("policybot.library")
@@ -140,9 +142,10 @@ def _stored_policies(db: Database) -> tuple[list[Policy], dict[str, Checklist]]:
     for stored in versions.current_policies(db):
         seed = seeds.get(stored.id)
         strict = seed is not None and seed.text == stored.text
-        policy = build_policy(_source(stored, seed, added), strict=strict)
+        moved = _moved_ids(seed, stored) if seed is not None and not strict else {}
+        policy = build_policy(_source(stored, seed, added, moved), strict=strict)
         policies.append(policy)
-        checklist = _checklist(seed, policy)
+        checklist = _checklist(seed, policy, moved)
         if checklist is not None:
             checklists[policy.id] = checklist
     return policies, checklists
@@ -152,15 +155,24 @@ def _source(
     stored: versions.StoredPolicy,
     seed: PolicySource | None,
     added: dict[tuple[str, str], tuple[str, ...]],
+    moved: dict[str, str | None],
 ) -> PolicySource:
-    """The stored text with the seed's metadata and curation (if any) and HR's added phrasings."""
+    """The stored text with the seed's metadata and curation (if any) and HR's added phrasings.
+
+    The seed's curation follows its clauses to their ids in the stored text (`moved`), so a
+    clause inserted before them does not give their phrasings to another clause.
+    """
     meta = (
         seed.meta
         if seed
         else PolicyMetadata(stored.id, stored.title, stored.organization, stored.source)
     )
     meta = replace(meta, title=stored.title, version=stored.version, effective=stored.effective)
-    curation = dict(seed.curation) if seed else {}
+    curation = {}
+    for clause_id, curated in (seed.curation if seed else {}).items():
+        target = moved.get(clause_id, clause_id)
+        if target is not None:
+            curation[target] = curated
     for (policy_id, clause_id), phrasings in added.items():
         if policy_id == stored.id:
             base = curation.get(clause_id, Curation())
@@ -169,12 +181,31 @@ def _source(
     return PolicySource(meta=meta, text=stored.text, curation=curation, directory=directory)
 
 
-def _checklist(seed: PolicySource | None, policy: Policy) -> Checklist | None:
+def _moved_ids(seed: PolicySource, stored: versions.StoredPolicy) -> dict[str, str | None]:
+    """Where each clause of the seed text is in the stored text: its id there, or None if gone.
+
+    Only the clauses whose id changed (renumbered, or removed) are listed.
+    """
+    try:
+        old = parse_clauses(seed.text, seed.meta)
+        new = parse_clauses(stored.text, seed.meta)
+    except ParseError:
+        return {}
+    moved: dict[str, str | None] = {}
+    for change in compare(old, new).changes:
+        if change.old is not None and (change.new is None or change.new.id != change.old.id):
+            moved[change.old.id] = change.new.id if change.new is not None else None
+    return moved
+
+
+def _checklist(
+    seed: PolicySource | None, policy: Policy, moved: dict[str, str | None]
+) -> Checklist | None:
     """The seed checklist, validated against the current clauses.
 
     A broken checklist file for the shipped text stops the start; one that a published version
-    made stale (it cites a clause the new text lacks) is set aside, with a warning, until HR
-    updates it: the publication flagged it for review.
+    made stale (it cites a clause the new text lacks, or numbers differently) is set aside, with
+    a warning, until HR updates it: the publication flagged it for review.
     """
     if seed is None or seed.directory is None:
         return None
@@ -182,12 +213,22 @@ def _checklist(seed: PolicySource | None, policy: Policy) -> Checklist | None:
     if not path.exists():
         return None
     try:
-        return _load_checklist(str(seed.directory), policy.clause_ids)
+        checklist = _load_checklist(str(seed.directory), policy.clause_ids)
     except ChecklistError as error:
         if seed.text == policy.source_text:
             raise
         log.warning("checklist of %s set aside until HR reviews it: %s", policy.id, error)
         return None
+    shifted = sorted(checklist.cited_clauses() & set(moved))
+    if shifted:
+        log.warning(
+            "checklist of %s set aside until HR reviews it: it cites %s, which the current "
+            "version numbers differently",
+            policy.id,
+            ", ".join(shifted),
+        )
+        return None
+    return checklist
 
 
 @lru_cache(maxsize=16)

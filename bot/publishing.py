@@ -311,20 +311,29 @@ def _flag_review(
     if draft.diff is None:
         return ()
     changed = draft.diff.changed_clause_ids
-    remaining = {clause.id for clause in draft.clauses}
+    # Clauses whose id now names other words (or nothing): the library carries their curated
+    # phrasings along, but a checklist citing them is set aside until HR updates it.
+    moved = {
+        change.old.id: change.new.label if change.new is not None else None
+        for change in draft.diff.changes
+        if change.old is not None and (change.new is None or change.new.id != change.old.id)
+    }
     flags = []
     for clause_id in sorted(changed & curated):
         flags.append(
             (clause_id, "phrasings", f"the alternate phrasings of {clause_id} may no longer fit")
         )
-    for clause_id in sorted(changed & (checklist.cited_clauses() if checklist else frozenset())):
-        gone = clause_id not in remaining
-        detail = (
-            f"the checklist cites {clause_id}, which this version removes; the checklist is "
-            "off until it is updated"
-            if gone
-            else f"the checklist's questions about {clause_id} may need rewording"
-        )
+    cited = checklist.cited_clauses() if checklist else frozenset()
+    for clause_id in sorted((changed | set(moved)) & cited):
+        if clause_id in moved:
+            now_called = moved[clause_id]
+            what = f"renumbers to {now_called}" if now_called else "removes"
+            detail = (
+                f"the checklist cites {clause_id}, which this version {what}; the checklist "
+                "is off until it is updated"
+            )
+        else:
+            detail = f"the checklist's questions about {clause_id} may need rewording"
         flags.append((clause_id, "checklist", detail))
     for clause_id, kind, detail in flags:
         session.add(
