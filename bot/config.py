@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -89,6 +90,24 @@ class ApprovalSettings:
 
 
 @dataclass(frozen=True)
+class DashboardSettings:
+    """HR's web dashboard: whether `policybot serve` offers it, and where people reach it.
+
+    `base_url` is the address sign-in links point at (the public one, behind a proxy); an https
+    address makes the session cookie Secure. Links last `link_minutes`, sessions `session_hours`.
+    """
+
+    enabled: bool = False
+    base_url: str = ""
+    link_minutes: int = 10
+    session_hours: int = 8
+
+    @property
+    def secure(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything a deployment sets; built only through `load_config`."""
 
@@ -100,6 +119,7 @@ class Config:
     teams: PlatformSettings = field(default_factory=PlatformSettings)
     people: tuple[PersonSeed, ...] = ()
     approvals: ApprovalSettings = field(default_factory=ApprovalSettings)
+    dashboard: DashboardSettings = field(default_factory=DashboardSettings)
     source: str = "embedded defaults"
 
     def policy_for_workspace(self, platform: str, workspace: str | None) -> str:
@@ -171,6 +191,7 @@ def _build(raw: dict[str, Any], base: Path, source: str) -> Config:
         "teams",
         "people",
         "approvals",
+        "dashboard",
     }
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -190,6 +211,7 @@ def _build(raw: dict[str, Any], base: Path, source: str) -> Config:
         teams=_platform(raw.get("teams"), f"{source}: teams", "tenants", known_ids),
         people=_people(raw.get("people"), source),
         approvals=_approvals(raw.get("approvals"), source),
+        dashboard=_dashboard(raw.get("dashboard"), f"{source}: dashboard"),
         source=source,
     )
 
@@ -221,6 +243,52 @@ def _approvals(raw: Any, source: str) -> ApprovalSettings:
             f"{source}: approvals.escalate_after_hours must be later than remind_after_hours"
         )
     return ApprovalSettings(remind, escalate)
+
+
+def _dashboard(raw: Any, where: str) -> DashboardSettings:
+    """The dashboard section: enabled needs a base_url, http(s)://host[:port][/path], no query."""
+    section = _section(raw, where)
+    known = ("enabled", "base_url", "link_minutes", "session_hours")
+    unknown = sorted(set(section) - set(known))
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown setting(s) {', '.join(map(str, unknown))}; "
+            f"known settings are {', '.join(known)}"
+        )
+    enabled = section.get("enabled", bool(section))
+    if not isinstance(enabled, bool):
+        raise ConfigError(f"{where}.enabled must be true or false (got {enabled!r})")
+    base_url = section.get("base_url")
+    if base_url is None and enabled:
+        raise ConfigError(
+            f"{where}.base_url is required when the dashboard is enabled: the address people "
+            "open sign-in links at, such as https://policybot.example.gov"
+        )
+    base_url = _base_url(base_url, f"{where}.base_url") if base_url is not None else ""
+    defaults = DashboardSettings()
+    return DashboardSettings(
+        enabled=enabled,
+        base_url=base_url,
+        link_minutes=_whole(
+            section.get("link_minutes", defaults.link_minutes), f"{where}.link_minutes", 1, 60
+        ),
+        session_hours=_whole(
+            section.get("session_hours", defaults.session_hours), f"{where}.session_hours", 1, 24
+        ),
+    )
+
+
+def _base_url(value: Any, where: str) -> str:
+    text = _text(value, where).rstrip("/")
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"{where} must be an http or https address such as https://policybot.example.gov "
+            f"(got {text!r})"
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ConfigError(f"{where} must not carry a query, a fragment or a password ({text!r})")
+    return text
 
 
 def _people(raw: Any, source: str) -> tuple[PersonSeed, ...]:

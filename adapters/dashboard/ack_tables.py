@@ -1,0 +1,1 @@
+"""Placeholder until bot.ack_report lands on main (merged next)."""
