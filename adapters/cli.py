@@ -77,7 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     kinds = report.add_subparsers(dest="report", metavar="REPORT", required=True)
     acks = kinds.add_parser("acks", help="who acknowledged the policy, and when")
     acks.add_argument("--policy", required=True)
-    acks.add_argument("--csv", action="store_true", help="CSV instead of a table")
+    acks.add_argument("--version", type=int, help="a version number (default: the current one)")
+    acks.add_argument("--csv", action="store_true", help="one row per person, as CSV")
+    votes = kinds.add_parser("feedback", help="helpful / not helpful votes per clause")
+    votes.add_argument("--policy")
+    votes.add_argument("--csv", action="store_true", help="the votes as CSV")
     unanswered = kinds.add_parser("unanswered", help="questions the bot could not answer")
     unanswered.add_argument("--policy")
     unanswered.add_argument("--csv", action="store_true", help="CSV instead of a table")
@@ -93,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("file", help="CSV with handle,name,department,supervisor,roles,...")
 
     _policy_parser(commands)
+
+    remind = commands.add_parser("remind", help="remind people who have not acknowledged")
+    remind.add_argument("--policy", help="remind everyone pending on this policy now")
+    remind.add_argument(
+        "--due", action="store_true", help="send only the reminders whose time has come"
+    )
 
     approvals = commands.add_parser("approvals", help="the authorization workflow")
     approval_commands = approvals.add_subparsers(dest="approvals_command", required=True)
@@ -169,6 +179,7 @@ def _dispatch(app: App, args: argparse.Namespace) -> int:
         "people": _people,
         "approvals": _approvals,
         "policy": _policy,
+        "remind": _remind,
     }
     return handlers[args.command](app, args)
 
@@ -209,6 +220,20 @@ def _policy(app: App, args: argparse.Namespace) -> int:
     from adapters.console.policy_commands import run_policy
 
     return run_policy(app, args)
+
+
+def _remind(app: App, args: argparse.Namespace) -> int:
+    from bot import ack_reminders
+
+    if args.due == bool(args.policy):
+        return _fail("say either --policy ID (remind now) or --due (the scheduled reminders)", 2)
+    if args.due:
+        done = ack_reminders.run_due(app.db, app.config, app.bot.clock())
+    else:
+        policy = app.library.policy(args.policy)
+        done = ack_reminders.remind_now(app.db, app.config, policy.id, now=app.bot.clock())
+    print(f"{done.people} reminder(s) and {done.supervisors} supervisor summary(ies) queued.")
+    return 0
 
 
 def _approvals(app: App, _args: argparse.Namespace) -> int:

@@ -14,9 +14,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
+from bot.config import Config, Organization
 from bot.messages import Button, Reply
 from bot.outbox import Queued
-from bot.storage.models import Person, PersonRole
+from bot.storage.models import Person, PersonRole, Policy
 from knowledge.diff import ClauseChange, PolicyDiff, marked
 
 if TYPE_CHECKING:
@@ -25,6 +26,23 @@ if TYPE_CHECKING:
 Sent = Queued
 LISTED_CHANGES = 6
 QUOTED_WORDS = 40
+
+
+def organization_of(config: Config, policy_id: str, stored_name: str) -> Organization | None:
+    """The app.yaml organization of a policy: the one naming it, else the one with its name."""
+    return config.organization_for_policy(policy_id) or next(
+        (org for org in config.organizations if org.name == stored_name), None
+    )
+
+
+def policy_audience(session: Session, config: Config, policy_id: str) -> list[int]:
+    """Ids of everyone a policy applies to: the people of its organization."""
+    policy = session.get(Policy, policy_id)
+    organization = organization_of(config, policy_id, policy.organization if policy else "")
+    default = config.organization_for_policy(config.default_policy)
+    if organization is None:  # a policy no organization claims: the unassigned people
+        return organization_people(session, "", includes_unassigned=True)
+    return organization_people(session, organization.id, organization == default)
 
 
 def organization_people(

@@ -79,6 +79,7 @@ class PersonSeed:
     supervisor: str | None = None
     roles: tuple[str, ...] = ("employee",)
     identities: tuple[tuple[str, str], ...] = ()  # (platform, id on that platform)
+    organization: str | None = None  # app.yaml organization id; None: the default one
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,26 @@ class ApprovalSettings:
 
     remind_after_hours: int = 48
     escalate_after_hours: int = 120
+
+
+@dataclass(frozen=True)
+class AcknowledgementSettings:
+    """When people who have not acknowledged the current version are reminded, and how often."""
+
+    remind_after_days: int = 7
+    remind_every_days: int = 7
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    """How fast the outbox sends on each platform, below the platform's documented limits."""
+
+    slack_per_second: float = 5.0
+    teams_per_second: float = 40.0
+
+    def per_second(self, platform: str) -> float | None:
+        """The sending rate for a platform; None when it is not limited (the terminal)."""
+        return {"slack": self.slack_per_second, "teams": self.teams_per_second}.get(platform)
 
 
 @dataclass(frozen=True)
@@ -119,6 +140,8 @@ class Config:
     teams: PlatformSettings = field(default_factory=PlatformSettings)
     people: tuple[PersonSeed, ...] = ()
     approvals: ApprovalSettings = field(default_factory=ApprovalSettings)
+    acknowledgements: AcknowledgementSettings = field(default_factory=AcknowledgementSettings)
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
     dashboard: DashboardSettings = field(default_factory=DashboardSettings)
     source: str = "embedded defaults"
 
@@ -191,6 +214,8 @@ def _build(raw: dict[str, Any], base: Path, source: str) -> Config:
         "teams",
         "people",
         "approvals",
+        "acknowledgements",
+        "delivery",
         "dashboard",
     }
     unknown = sorted(set(raw) - known)
@@ -209,8 +234,10 @@ def _build(raw: dict[str, Any], base: Path, source: str) -> Config:
         organizations=organizations,
         slack=_platform(raw.get("slack"), f"{source}: slack", "workspaces", known_ids),
         teams=_platform(raw.get("teams"), f"{source}: teams", "tenants", known_ids),
-        people=_people(raw.get("people"), source),
+        people=_people(raw.get("people"), source, known_ids),
         approvals=_approvals(raw.get("approvals"), source),
+        acknowledgements=_acknowledgements(raw.get("acknowledgements"), source),
+        delivery=_delivery(raw.get("delivery"), source),
         dashboard=_dashboard(raw.get("dashboard"), f"{source}: dashboard"),
         source=source,
     )
@@ -243,6 +270,42 @@ def _approvals(raw: Any, source: str) -> ApprovalSettings:
             f"{source}: approvals.escalate_after_hours must be later than remind_after_hours"
         )
     return ApprovalSettings(remind, escalate)
+
+
+def _acknowledgements(raw: Any, source: str) -> AcknowledgementSettings:
+    section = _section(raw, f"{source}: acknowledgements")
+    _only(section, {"remind_after_days", "remind_every_days"}, f"{source}: acknowledgements")
+    defaults = AcknowledgementSettings()
+    return AcknowledgementSettings(
+        _whole(
+            section.get("remind_after_days", defaults.remind_after_days),
+            f"{source}: acknowledgements.remind_after_days",
+            1,
+            365,
+        ),
+        _whole(
+            section.get("remind_every_days", defaults.remind_every_days),
+            f"{source}: acknowledgements.remind_every_days",
+            1,
+            365,
+        ),
+    )
+
+
+def _delivery(raw: Any, source: str) -> DeliverySettings:
+    section = _section(raw, f"{source}: delivery")
+    _only(section, {"slack_per_second", "teams_per_second"}, f"{source}: delivery")
+    defaults = DeliverySettings()
+    rates = {}
+    for key, limit in (("slack_per_second", 50.0), ("teams_per_second", 50.0)):
+        value = section.get(key, getattr(defaults, key))
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= limit:
+            raise ConfigError(
+                f"{source}: delivery.{key} must be a number above 0 and at most {limit:g} "
+                f"(the platform's documented limit; got {value!r})"
+            )
+        rates[key] = float(value)
+    return DeliverySettings(**rates)
 
 
 def _dashboard(raw: Any, where: str) -> DashboardSettings:
@@ -291,7 +354,16 @@ def _base_url(value: Any, where: str) -> str:
     return text
 
 
-def _people(raw: Any, source: str) -> tuple[PersonSeed, ...]:
+def _only(section: dict[str, Any], allowed: set[str], where: str) -> None:
+    unknown = sorted(set(section) - allowed)
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown setting(s) {', '.join(map(str, unknown))}; "
+            f"expected {', '.join(sorted(allowed))}"
+        )
+
+
+def _people(raw: Any, source: str, known_ids: set[str]) -> tuple[PersonSeed, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -305,6 +377,12 @@ def _people(raw: Any, source: str) -> tuple[PersonSeed, ...]:
             raise ConfigError(
                 f"{source}: people: {seed.handle}'s supervisor {seed.supervisor!r} is not listed"
             )
+        if seed.organization is not None and seed.organization not in known_ids:
+            known = ", ".join(sorted(known_ids)) or "none are configured"
+            raise ConfigError(
+                f"{source}: people: {seed.handle}'s organization {seed.organization!r} is not "
+                f"in organizations (known: {known})"
+            )
     identities = [identity for seed in seeds for identity in seed.identities]
     for identity in identities:
         if identities.count(identity) > 1:
@@ -314,7 +392,15 @@ def _people(raw: Any, source: str) -> tuple[PersonSeed, ...]:
 
 def _person(raw: Any, where: str) -> PersonSeed:
     item = _section(raw, where)
-    allowed = {"handle", "name", "department", "supervisor", "roles", *IDENTITY_PLATFORMS}
+    allowed = {
+        "handle",
+        "name",
+        "department",
+        "supervisor",
+        "roles",
+        "organization",
+        *IDENTITY_PLATFORMS,
+    }
     unknown = sorted(set(item) - allowed)
     if unknown:
         raise ConfigError(f"{where}: unknown setting(s) {', '.join(map(str, unknown))}")
@@ -341,6 +427,7 @@ def _person(raw: Any, where: str) -> PersonSeed:
     if not any(platform == "console" for platform, _ in identities):
         identities += (("console", handle),)
     department = item.get("department")
+    organization = item.get("organization")
     return PersonSeed(
         handle=handle,
         name=_text(item.get("name", handle), f"{where} name"),
@@ -348,6 +435,7 @@ def _person(raw: Any, where: str) -> PersonSeed:
         supervisor=supervisor,
         roles=tuple(dict.fromkeys(roles)) or ("employee",),
         identities=identities,
+        organization=_text(organization, f"{where} organization") if organization else None,
     )
 
 

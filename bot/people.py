@@ -66,6 +66,7 @@ def seed_people(db: Database, seeds: Iterable[PersonSeed], now: datetime) -> int
                 handle=seed.handle,
                 name=seed.name,
                 department=seed.department,
+                organization=seed.organization,
                 created_at=utc(now),
                 updated_at=utc(now),
             )

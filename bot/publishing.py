@@ -178,7 +178,7 @@ def _organization(
 ) -> Organization:
     """The organization a policy belongs to: its current one, or the one HR names for a new one."""
     if current is not None:
-        owner = organization_of(config, policy_id, current.meta.organization)
+        owner = announcements.organization_of(config, policy_id, current.meta.organization)
         if wanted and owner and wanted != owner.id:
             raise PublishError(
                 f"{policy_id!r} belongs to {owner.name}; it cannot be published for another "
@@ -196,13 +196,6 @@ def _organization(
     if default is None:
         raise PublishError("Please say which organization the policy is for (--organization).")
     return default
-
-
-def organization_of(config: Config, policy_id: str, stored_name: str) -> Organization | None:
-    """The app.yaml organization of a policy: the one naming it, else the one with its name."""
-    return config.organization_for_policy(policy_id) or next(
-        (org for org in config.organizations if org.name == stored_name), None
-    )
 
 
 def _metadata(

@@ -1,9 +1,9 @@
 """Import a staff list (CSV): people, departments, supervisors, roles and chat identities.
 
-Columns: handle, name, department, supervisor (a handle), roles (separated by ';'), slack,
-teams. Rows that cannot be taken are rejected with the reason and the rest are imported; for a
-listed person the file is the record (their roles become the roles in the file). Every change is
-written to the audit log.
+Columns: handle, name, department, supervisor (a handle), roles (separated by ';'), slack, teams,
+organization (an app.yaml organization id; empty means the deployment's default). Rows that cannot
+be taken are rejected with the reason and the rest are imported; for a listed person the file is
+the record (their roles become the roles in the file). Every change is written to the audit log.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -41,6 +42,7 @@ class Row:
     supervisor: str | None
     roles: tuple[str, ...]
     identities: tuple[tuple[str, str], ...]
+    organization: str | None = None
 
 
 @dataclass
@@ -50,9 +52,19 @@ class ImportReport:
     rejected: list[tuple[int, str]] = field(default_factory=list)
 
 
-def import_staff_list(db: Database, text: str, *, source: str, now: datetime) -> ImportReport:
-    """Validate every row, reject the bad ones with reasons, apply the rest in one transaction."""
-    rows, report = _parse(text)
+def import_staff_list(
+    db: Database,
+    text: str,
+    *,
+    source: str,
+    now: datetime,
+    organizations: Collection[str] = (),
+) -> ImportReport:
+    """Validate every row, reject the bad ones with reasons, apply the rest in one transaction.
+
+    `organizations` are the organization ids a row may name (app.yaml's).
+    """
+    rows, report = _parse(text, frozenset(organizations))
     with db.session() as session:
         existing = {p.handle: p for p in session.scalars(select(Person))}
         rows = _check_rows(session, rows, existing, report)
@@ -65,14 +77,15 @@ def import_staff_list(db: Database, text: str, *, source: str, now: datetime) ->
     return report
 
 
-def _parse(text: str) -> tuple[list[Row], ImportReport]:
+def _parse(text: str, organizations: frozenset[str]) -> tuple[list[Row], ImportReport]:
     reader = csv.DictReader(io.StringIO(text))
     header = [name.strip().lower() for name in reader.fieldnames or []]
     missing = [column for column in REQUIRED if column not in header]
     if missing:
         raise StaffListError(
             f"the file needs a header row with the columns {', '.join(REQUIRED)} (missing: "
-            f"{', '.join(missing)}); optional: department, supervisor, roles, slack, teams"
+            f"{', '.join(missing)}); optional: department, supervisor, roles, slack, teams, "
+            "organization"
         )
     report, rows = ImportReport(), []
     for line, raw in enumerate(reader, start=2):
@@ -81,7 +94,7 @@ def _parse(text: str) -> tuple[list[Row], ImportReport]:
             for k, v in raw.items()
             if isinstance(v, str)
         }
-        row, problem = _row(line, cells)
+        row, problem = _row(line, cells, organizations)
         if problem:
             report.rejected.append((line, problem))
         elif row is not None:
@@ -89,7 +102,9 @@ def _parse(text: str) -> tuple[list[Row], ImportReport]:
     return rows, report
 
 
-def _row(line: int, cells: dict[str, str]) -> tuple[Row | None, str | None]:
+def _row(
+    line: int, cells: dict[str, str], organizations: frozenset[str]
+) -> tuple[Row | None, str | None]:
     handle = cells.get("handle", "").lower()
     if not handle and not any(cells.values()):
         return None, None  # a blank line
@@ -108,6 +123,10 @@ def _row(line: int, cells: dict[str, str]) -> tuple[Row | None, str | None]:
     supervisor = cells.get("supervisor", "").lower() or None
     if supervisor == handle:
         return None, f"{handle} cannot be their own supervisor"
+    organization = cells.get("organization") or None
+    if organization is not None and organization not in organizations:
+        known = ", ".join(sorted(organizations)) or "none are configured"
+        return None, f"unknown organization {organization!r} (known: {known})"
     identities = tuple((p, cells[p]) for p in ("slack", "teams") if cells.get(p))
     identities += (("console", handle),)
     return Row(
@@ -118,6 +137,7 @@ def _row(line: int, cells: dict[str, str]) -> tuple[Row | None, str | None]:
         supervisor,
         tuple(dict.fromkeys(roles or ["employee"])),
         identities,
+        organization,
     ), None
 
 
@@ -200,6 +220,7 @@ def _apply(
             handle=row.handle,
             name=row.name,
             department=row.department,
+            organization=row.organization,
             created_at=utc(now),
             updated_at=utc(now),
         )
@@ -210,6 +231,7 @@ def _apply(
         audit.append(session, at=now, action="person_imported", subject_id=person.id, source=source)
     else:
         person.name, person.department, person.updated_at = row.name, row.department, utc(now)
+        person.organization = row.organization
         report.updated += 1
     held = set(session.scalars(select(PersonRole.role).where(PersonRole.person_id == person.id)))
     for role in sorted(set(row.roles) - held):

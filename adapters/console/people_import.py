@@ -16,7 +16,13 @@ def run_import(app: App, path: str, stdout: TextIO = sys.stdout) -> int:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise StaffListError(f"cannot read {path}: {error}") from None
-    report = import_staff_list(app.db, text, source=path, now=app.bot.clock())
+    report = import_staff_list(
+        app.db,
+        text,
+        source=path,
+        now=app.bot.clock(),
+        organizations=[org.id for org in app.config.organizations],
+    )
     stdout.write(
         f"{report.created} person(s) added, {report.updated} updated, "
         f"{len(report.rejected)} row(s) rejected.\n"

@@ -9,7 +9,8 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from bot import audit, authorizations, outbox, records
+from bot import audit, authorizations, feedback, outbox, records
+from bot.ack_report import AckReport, ReportError, ack_report
 from bot.app import App
 
 
@@ -28,34 +29,18 @@ def run_report(app: App, args: argparse.Namespace, stdout: TextIO = sys.stdout) 
             stdout.write(summary + "\n")
         return 0
     if args.report == "acks":
-        policy = app.library.policy(args.policy)
-        rows = records.list_acknowledgements(app.db, policy.id)
-        header = ["person", "display_name", "platform", "version", "acknowledged_at_utc", "sha256"]
-        table = [
-            [
-                r.person,
-                r.display_name or "",
-                r.platform,
-                str(r.version),
-                r.acknowledged_at.isoformat(timespec="seconds"),
-                r.sha256,
-            ]
-            for r in rows
-        ]
-        summary = (
-            f"{len(rows)} acknowledgement(s) of the {policy.title} "
-            f"(current version {policy.version})."
-        )
-    else:
-        if args.policy:
-            app.library.policy(args.policy)
-        found = records.list_unanswered(app.db, args.policy)
-        header = ["asked_at_utc", "policy", "best_score", "question"]
-        table = [
-            [r.asked_at.isoformat(timespec="seconds"), r.policy_id, f"{r.best_score:.2f}", r.text]
-            for r in found
-        ]
-        summary = f"{len(found)} unanswered question(s)."
+        return _acks(app, args, stdout)
+    if args.report == "feedback":
+        return _feedback(app, args, stdout)
+    if args.policy:
+        app.library.policy(args.policy)
+    found = records.list_unanswered(app.db, args.policy)
+    header = ["asked_at_utc", "policy", "best_score", "question"]
+    table = [
+        [r.asked_at.isoformat(timespec="seconds"), r.policy_id, f"{r.best_score:.2f}", r.text]
+        for r in found
+    ]
+    summary = f"{len(found)} unanswered question(s)."
     write_table(header, table, as_csv=args.csv, stdout=stdout)
     if not args.csv:
         stdout.write(summary + "\n")
@@ -63,6 +48,96 @@ def run_report(app: App, args: argparse.Namespace, stdout: TextIO = sys.stdout) 
 
 
 Table = tuple[list[str], list[list[str]], str]
+
+
+def _acks(app: App, args: argparse.Namespace, stdout: TextIO) -> int:
+    """Completion by department, then every person: acknowledged which version when, or pending."""
+    policy = app.library.policy(args.policy)
+    try:
+        report = ack_report(app.db, app.config, policy.id, args.version)
+    except ReportError as error:
+        sys.stderr.write(f"policybot: error: {error}\n")
+        return 2
+    header, table = _ack_people(report)
+    if args.csv:
+        write_table(header, table, as_csv=True, stdout=stdout)
+        return 0
+    done = len(report.people) - len(report.pending)
+    stdout.write(
+        f"{policy.title}, version {report.version}: {done} of {len(report.people)} people "
+        f"acknowledged (version {report.basis} or later counts; asked since "
+        f"{report.asked_since:%Y-%m-%d}).\n\n"
+    )
+    departments = [
+        [row.department, str(row.people), str(row.acknowledged), f"{row.share:.0%}"]
+        for row in report.departments
+    ]
+    write_table(
+        ["department", "people", "acknowledged", "done"], departments, as_csv=False, stdout=stdout
+    )
+    stdout.write("\n")
+    write_table(header, table, as_csv=False, stdout=stdout)
+    return 0
+
+
+def _ack_people(report: AckReport) -> tuple[list[str], list[list[str]]]:
+    header = [
+        "person",
+        "name",
+        "department",
+        "status",
+        "acknowledged_version",
+        "acknowledged_at_utc",
+        "pending_since_utc",
+    ]
+    table = [
+        [
+            p.handle,
+            p.name,
+            p.department or "",
+            "pending" if p.pending else "acknowledged",
+            str(p.acknowledged_version or ""),
+            p.acknowledged_at.isoformat(timespec="seconds") if p.acknowledged_at else "",
+            p.pending_since.isoformat(timespec="seconds") if p.pending_since else "",
+        ]
+        for p in sorted(report.people, key=lambda p: (not p.pending, p.department or "", p.name))
+    ]
+    table += [
+        [
+            u.person,
+            u.display_name or "",
+            "",
+            f"acknowledged on {u.platform} (not on the staff list)",
+            str(u.version),
+            u.acknowledged_at.isoformat(timespec="seconds"),
+            "",
+        ]
+        for u in report.unlisted
+    ]
+    return header, table
+
+
+def _feedback(app: App, args: argparse.Namespace, stdout: TextIO) -> int:
+    """Helpful and not-helpful votes per clause, then the questions the bot could not answer."""
+    if args.policy:
+        app.library.policy(args.policy)
+    counts = feedback.feedback_counts(app.db, args.policy)
+    header = ["policy", "clause", "helpful", "not_helpful"]
+    table = [[c.policy_id, c.clause_id, str(c.helpful), str(c.not_helpful)] for c in counts]
+    write_table(header, table, as_csv=args.csv, stdout=stdout)
+    if args.csv:
+        return 0
+    unanswered = records.list_unanswered(app.db, args.policy)
+    stdout.write(
+        f"\n{len(counts)} clause(s) with votes. Unanswered questions ({len(unanswered)}):\n"
+    )
+    write_table(
+        ["asked_at_utc", "policy", "question"],
+        [[u.asked_at.isoformat(timespec="seconds"), u.policy_id, u.text] for u in unanswered],
+        as_csv=False,
+        stdout=stdout,
+    )
+    return 0
 
 
 def authorizations_table(app: App) -> Table:
