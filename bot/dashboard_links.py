@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, select, update
 
 from bot import people
 from bot.config import Config, ConfigError
@@ -82,9 +82,7 @@ def read_token(secret: bytes, token: str, *, now: datetime, valid_for: timedelta
     return claim
 
 
-def mint_link(
-    db: Database, config: Config, secret: bytes, person_id: int, *, now: datetime
-) -> str:
+def mint_link(db: Database, config: Config, secret: bytes, person_id: int, *, now: datetime) -> str:
     """Record a new single-use link for a person and return its full address."""
     claim = LinkClaim(secrets.token_urlsafe(18), person_id, utc(now).replace(microsecond=0))
     with db.session() as session:
@@ -99,24 +97,31 @@ def mint_link(
     return f"{config.dashboard.base_url}{SIGN_IN_PATH}?token={sign_token(secret, claim)}"
 
 
+def check_unused(db: Database, claim: LinkClaim, *, now: datetime) -> None:
+    """LinkError if the link was used already, has run out, or was never made; changes nothing."""
+    query = select(DashboardLink.id).where(*_usable(claim, now))
+    with db.session() as session:
+        if session.scalars(query).first() is None:
+            raise LinkError(_USED)
+
+
 def use_link(db: Database, claim: LinkClaim, *, now: datetime) -> None:
     """Mark the link used; LinkError if it was used before or never made."""
     with db.session() as session:
         marked = session.execute(
-            update(DashboardLink)
-            .where(
-                DashboardLink.nonce == claim.nonce,
-                DashboardLink.person_id == claim.person_id,
-                DashboardLink.used_at.is_(None),
-                DashboardLink.expires_at >= utc(now),
-            )
-            .values(used_at=utc(now))
+            update(DashboardLink).where(*_usable(claim, now)).values(used_at=utc(now))
         )
         if getattr(marked, "rowcount", 0) != 1:
-            raise LinkError(
-                "This sign-in link was already used (or has run out). Each link signs in once: "
-                "type 'dashboard' to PolicyBot for a new one."
-            )
+            raise LinkError(_USED)
+
+
+def _usable(claim: LinkClaim, now: datetime) -> tuple[ColumnElement[bool], ...]:
+    return (
+        DashboardLink.nonce == claim.nonce,
+        DashboardLink.person_id == claim.person_id,
+        DashboardLink.used_at.is_(None),
+        DashboardLink.expires_at >= utc(now),
+    )
 
 
 class DashboardCommand:
@@ -140,7 +145,9 @@ class DashboardCommand:
                 "figures about the policy, please ask your HR department."
             )
         if not self.config.dashboard.enabled:
-            return _refused("The HR dashboard is not turned on here (dashboard.enabled in app.yaml).")
+            return _refused(
+                "The HR dashboard is not turned on here (dashboard.enabled in app.yaml)."
+            )
         if _shared(message):
             return _refused(
                 "I send sign-in links only where nobody else sees them: write 'dashboard' to me "
@@ -171,6 +178,10 @@ def _shared(message: Incoming) -> bool:
     return False
 
 
+_USED = (
+    "This sign-in link was already used (or has run out). Each link signs in once: type "
+    "'dashboard' to PolicyBot for a new one."
+)
 _EXPIRED = (
     "This sign-in link has expired: links work for a few minutes only. Type 'dashboard' to "
     "PolicyBot for a new one."

@@ -50,10 +50,7 @@ class SessionInfo:
 
 def start_session(db: Database, config: Config, claim: LinkClaim, *, now: datetime) -> NewSession:
     """Redeem a verified link and open a session; LinkError if used, unknown or not HR."""
-    with db.session() as session:
-        person = session.get(Person, claim.person_id)
-        if person is None or not people.info(session, person).has("hr"):
-            raise LinkError("The dashboard is for HR staff only.")
+    link_holder(db, claim)
     use_link(db, claim, now=now)
     cookie = secrets.token_urlsafe(32)
     expires = utc(now) + timedelta(hours=config.dashboard.session_hours)
@@ -71,6 +68,16 @@ def start_session(db: Database, config: Config, claim: LinkClaim, *, now: dateti
     return NewSession(cookie, expires)
 
 
+def link_holder(db: Database, claim: LinkClaim) -> PersonInfo:
+    """The HR person a link is for; LinkError if they are gone or no longer HR."""
+    with db.session() as session:
+        person = session.get(Person, claim.person_id)
+        holder = people.info(session, person) if person is not None else None
+    if holder is None or not holder.has("hr"):
+        raise LinkError("The dashboard is for HR staff only.")
+    return holder
+
+
 def session_of(db: Database, cookie: str | None, *, now: datetime) -> SessionInfo | None:
     """The live session a cookie belongs to, or None (unknown, forged, ended or expired)."""
     if not cookie or len(cookie) > 200:
@@ -84,7 +91,9 @@ def session_of(db: Database, cookie: str | None, *, now: datetime) -> SessionInf
         found, person = row
         if found.ended_at is not None or found.expires_at <= utc(now):
             return None
-        return SessionInfo(found.id, people.info(session, person), found.csrf_token, found.expires_at)
+        return SessionInfo(
+            found.id, people.info(session, person), found.csrf_token, found.expires_at
+        )
 
 
 def end_session(db: Database, session_id: int, *, now: datetime) -> None:

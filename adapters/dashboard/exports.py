@@ -42,12 +42,29 @@ def export(app: App, name: str, policy_id: str) -> str:
 
 
 def _versions(app: App, policy_id: str) -> Table:
-    header = ["version", "title", "published_at_utc", "published_by", "origin", "effective",
-              "requires_ack", "note", "sha256"]
+    header = [
+        "version",
+        "title",
+        "published_at_utc",
+        "published_by",
+        "origin",
+        "effective",
+        "requires_ack",
+        "note",
+        "sha256",
+    ]
     rows = [
-        [str(v.number), v.title, v.published_at.isoformat(timespec="seconds"),
-         v.published_by or "", v.origin, v.effective or "", "yes" if v.requires_ack else "no",
-         v.note or "", v.sha256]
+        [
+            str(v.number),
+            v.title,
+            v.published_at.isoformat(timespec="seconds"),
+            v.published_by or "",
+            v.origin,
+            v.effective or "",
+            "yes" if v.requires_ack else "no",
+            v.note or "",
+            v.sha256,
+        ]
         for v in versions.history(app.db, policy_id)
     ]
     return header, rows, ""
@@ -56,8 +73,14 @@ def _versions(app: App, policy_id: str) -> Table:
 def _acknowledgements(app: App, policy_id: str) -> Table:
     header = ["person", "display_name", "platform", "version", "acknowledged_at_utc", "sha256"]
     rows = [
-        [r.person, r.display_name or "", r.platform, str(r.version),
-         r.acknowledged_at.isoformat(timespec="seconds"), r.sha256]
+        [
+            r.person,
+            r.display_name or "",
+            r.platform,
+            str(r.version),
+            r.acknowledged_at.isoformat(timespec="seconds"),
+            r.sha256,
+        ]
         for r in records.list_acknowledgements(app.db, policy_id)
     ]
     return header, rows, ""

@@ -30,7 +30,8 @@ def mount_dashboard(app: App, environ: Mapping[str, str]) -> Mount:
     acks = AckPages(site)
     guard = site.hr_only
     routes = [
-        web.get(SIGN_IN_PATH, site.sign_in),
+        web.get(SIGN_IN_PATH, site.sign_in_page),
+        web.post(SIGN_IN_PATH, site.sign_in),
         web.post("/dashboard/sign-out", guard(site.sign_out)),
         web.get("/dashboard/static/dashboard.css", site.stylesheet),
         web.get("/dashboard", _to_home),
@@ -98,7 +99,12 @@ class Views:
             )
         except PhrasingError as error:
             return await self._policy_page(
-                session, "questions.html", pages.questions, policy_id, problem=str(error), status=422
+                session,
+                "questions.html",
+                pages.questions,
+                policy_id,
+                problem=str(error),
+                status=422,
             )
         raise web.HTTPSeeOther(f"/dashboard/policies/{policy_id}/questions?done=phrasing")
 
@@ -118,7 +124,11 @@ class Views:
         return self.site.render("approval.html", context, session=session)
 
     async def exports(self, _request: web.Request, session: SessionInfo) -> web.StreamResponse:
-        context = {"title": "Exports", "tables": exports.TABLES, "policies": self.app.library.policy_ids}
+        context = {
+            "title": "Exports",
+            "tables": exports.TABLES,
+            "policies": self.app.library.policy_ids,
+        }
         return self.site.render("exports.html", context, session=session)
 
     async def export(self, request: web.Request, session: SessionInfo) -> web.StreamResponse:

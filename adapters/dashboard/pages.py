@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -55,7 +56,7 @@ def policy_versions(app: App, policy_id: str) -> dict[str, Any]:
     policy = app.library.policy(policy_id)
     history = versions.history(app.db, policy_id)
     steps = []
-    for older, newer in zip(history, history[1:], strict=False):
+    for older, newer in itertools.pairwise(history):
         diff = compare_versions(app.db, app.library, policy_id, older.number, newer.number)
         steps.append(VersionStep(older.number, newer.number, diff.summary(), diff.changes))
     return {

@@ -13,8 +13,14 @@ import jinja2
 from aiohttp import web
 
 from bot.app import App
-from bot.dashboard_links import LinkError, read_token
-from bot.dashboard_sessions import SessionInfo, end_session, session_of, start_session
+from bot.dashboard_links import LinkClaim, LinkError, check_unused, read_token
+from bot.dashboard_sessions import (
+    SessionInfo,
+    end_session,
+    link_holder,
+    session_of,
+    start_session,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -97,8 +103,10 @@ class Site:
             if not session.person.has("hr"):
                 await asyncio.to_thread(end_session, self.app.db, session.id, now=self.now())
                 return self.message(
-                    403, "HR only", "The dashboard is for HR staff, and you no longer have the HR "
-                    "role, so you have been signed out."
+                    403,
+                    "HR only",
+                    "The dashboard is for HR staff, and you no longer have the HR "
+                    "role, so you have been signed out.",
                 )
             if request.method == "POST":
                 form = await request.post()
@@ -116,16 +124,25 @@ class Site:
 
         return guarded
 
-    async def sign_in(self, request: web.Request) -> web.StreamResponse:
-        """GET /dashboard/sign-in?token=...: redeem a chat link, set the cookie, go home."""
-        settings = self.app.config.dashboard
+    async def sign_in_page(self, request: web.Request) -> web.StreamResponse:
+        """GET the link from chat: check it and ask to confirm, without using it up, so that a
+        chat app previewing the link cannot spend it."""
+        token = request.query.get("token", "")
         try:
-            claim = read_token(
-                self.secret,
-                request.query.get("token", ""),
-                now=self.now(),
-                valid_for=timedelta(minutes=settings.link_minutes),
-            )
+            claim = self._claim(token)
+            await asyncio.to_thread(check_unused, self.app.db, claim, now=self.now())
+            holder = await asyncio.to_thread(link_holder, self.app.db, claim)
+        except LinkError as error:
+            return self.message(403, "This link does not sign you in", str(error))
+        context = {"title": "Sign in", "token": token, "name": holder.name}
+        return self.render("sign_in.html", context)
+
+    async def sign_in(self, request: web.Request) -> web.StreamResponse:
+        """POST the confirmation: use the link up, set the session cookie, go to the dashboard."""
+        settings = self.app.config.dashboard
+        form = await request.post()
+        try:
+            claim = self._claim(str(form.get("token", "")))
             started = await asyncio.to_thread(
                 start_session, self.app.db, self.app.config, claim, now=self.now()
             )
@@ -139,10 +156,14 @@ class Site:
             path="/",
             httponly=True,
             secure=settings.secure,
-            samesite="Lax",  # Strict would drop it on the redirect after a link from chat
+            samesite="Lax",
             max_age=settings.session_hours * 3600,
         )
         return response
+
+    def _claim(self, token: str) -> LinkClaim:
+        minutes = self.app.config.dashboard.link_minutes
+        return read_token(self.secret, token, now=self.now(), valid_for=timedelta(minutes=minutes))
 
     async def sign_out(self, request: web.Request, session: SessionInfo) -> web.StreamResponse:
         """POST /dashboard/sign-out: end the session in the database and forget the cookie."""
