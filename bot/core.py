@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot import authorizations, feedback, memory, records
+from bot.announcements import change_lines
 from bot.answers import answer_reply, clause_reply
 from bot.approval_commands import ApprovalCommands, requests_text
 from bot.checklist_dialog import BUTTON_COMMAND, ChecklistDialog
@@ -16,6 +17,10 @@ from bot.dashboard_links import DashboardCommand
 from bot.help import help_reply
 from bot.library import Library, UnknownPolicy
 from bot.messages import Button, Incoming, Reply
+from bot.publish_dialog import COMMAND as PUBLISH_COMMAND
+from bot.publish_dialog import PublishDialog
+from bot.publishing import MIN_WORDS as MIN_DOCUMENT_WORDS
+from bot.publishing import compare_versions
 from bot.request_dialog import RequestDialog
 from bot.storage.database import Database
 from bot.yesno import parse_yes_no
@@ -27,6 +32,8 @@ _CHECK = re.compile(r"(?is)\s*/?check(?:list)?\s*(?:[:\-]\s*(?P<draft>.*))?")
 _KNOWN_COMMANDS = {"help", "?", "status", "ack", "acknowledge"}
 _CHOICES = "did_you_mean"
 _FEEDBACK = re.compile(r"feedback (?P<clause>[a-z0-9-]+) (?P<vote>yes|no)")
+_ACK_POLICY = re.compile(r"(?:ack|acknowledge) (?P<policy>[a-z0-9-]+)")
+_CHANGES = re.compile(r"(?:changes|what changed)(?: (?:in |to )?(?P<policy>[a-z0-9-]+))?\??")
 _ACK_WORDS = {"ack", "acknowledge", "i acknowledge", "acknowledged", "i have read the policy"}
 
 
@@ -51,10 +58,16 @@ class PolicyBot:
         self.checklists = ChecklistDialog(db, clock)
         self.requests = RequestDialog(db, clock)
         self.approvals = ApprovalCommands(db, library, self.requests, clock)
+        self.publishing = PublishDialog(db, library, config, clock)
         self.dashboard = DashboardCommand(config, db, clock)
 
     def handle(self, message: Incoming) -> list[Reply]:
         """Everything the bot says in response to one message."""
+        self.library.refresh(self.db)
+        if message.attachments or len(message.text.split()) >= MIN_DOCUMENT_WORDS:
+            waiting = self.publishing.waiting(message)
+            if waiting is not None and waiting.get("step") == "document":
+                return [self.publishing.receive(message, self.approvals.me(message), waiting)]
         text = clean_input(message.text)
         if text is None:
             return [
@@ -72,7 +85,6 @@ class PolicyBot:
                     "policy, or 'help' to see what I can do.",
                 )
             ]
-        self.library.refresh(self.db)
         try:
             policy_id = self._policy_id(message)
         except UnknownPolicy as error:
@@ -140,6 +152,14 @@ class PolicyBot:
             return [help_reply(self.library.policy(policy_id))]
         if command in _ACK_WORDS:
             return [self.acknowledge(message, policy_id)]
+        if (match := _ACK_POLICY.fullmatch(command)) and match["policy"] in self.library.policy_ids:
+            return [self.acknowledge(message, match["policy"])]
+        if match := _CHANGES.fullmatch(command):
+            return [self.changes(match["policy"] or policy_id)]
+        if match := PUBLISH_COMMAND.fullmatch(text):
+            return [
+                self.publishing.command(message, self.approvals.me(message), match["rest"] or "")
+            ]
         if command == "status":
             return [self.status(message, policy_id)]
         if command == "dashboard":
@@ -223,6 +243,27 @@ class PolicyBot:
             kind="ack",
             text=text,
             data={"policy": policy.id, "created": result.created, "version": policy.version},
+        )
+
+    def changes(self, policy_id: str) -> Reply:
+        """What the current version changed from the one before, clause by clause."""
+        try:
+            policy = self.library.policy(policy_id)
+        except UnknownPolicy as error:
+            return _notice("error", f"Sorry, {error.args[0]}.")
+        if policy.version == 1:
+            return _notice(
+                "changes", f"Version 1 is the first version of the {policy.title}; nothing changed."
+            )
+        diff = compare_versions(
+            self.db, self.library, policy.id, policy.version - 1, policy.version
+        )
+        lines = "\n".join(change_lines(diff, limit=None))
+        return Reply(
+            kind="changes",
+            title=f"{policy.title}: version {policy.version - 1} to {policy.version}",
+            text=f"What changed in version {policy.version}: {diff.summary()}.\n{lines}",
+            data={"policy": policy.id, "version": policy.version},
         )
 
     def feedback(self, message: Incoming, policy_id: str, clause_id: str, helpful: bool) -> Reply:

@@ -12,6 +12,14 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file a person sent with their message (a policy document HR publishes)."""
+
+    name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class Incoming:
     """One thing a person said or pressed, on one platform, in one conversation."""
 
@@ -21,6 +29,7 @@ class Incoming:
     text: str
     display_name: str | None = None
     policy_id: str | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,12 @@ be claimed again. A person with no platform to reach them is recorded as unreach
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import case, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.messages import Reply, reply_from_dict, reply_to_dict
@@ -22,6 +23,7 @@ from bot.storage.database import Database
 from bot.storage.models import OutboxMessage, Person, PersonIdentity
 
 LEASE = timedelta(minutes=2)
+IN_DOUBT = ":in-doubt"
 CHUNK = 500
 NO_PLATFORM = "this person has no chat platform on record"
 MAX_ATTEMPTS = 6
@@ -39,6 +41,8 @@ class OutboxItem:
     topic: str
     reply: Reply
     attempts: int
+    claim: str = ""
+    in_doubt: bool = False  # a worker stopped while sending it: it may have arrived already
 
 
 @dataclass(frozen=True)
@@ -162,42 +166,52 @@ def _preferred(identities: list[PersonIdentity]) -> str:
     ).platform
 
 
-def claim_due(db: Database, *, platform: str, now: datetime, limit: int = 20) -> list[OutboxItem]:
-    """Claim up to `limit` due messages for a platform; another worker will not get them."""
-    now = utc(now)
+def claim_due(db: Database, *, platform: str, now: datetime, limit: int = 50) -> list[OutboxItem]:
+    """Claim up to `limit` due messages for a platform; no other worker gets them meanwhile.
+
+    One UPDATE claims them all (on PostgreSQL its subquery takes `FOR UPDATE SKIP LOCKED`, so
+    workers claim different messages without waiting for each other; SQLite serializes writes).
+    The condition is repeated outside the subquery so a row another worker claimed first is
+    left alone. A message claimed while still marked "sending" was being sent by a worker that
+    stopped: it is "in doubt" (it may have reached the person), and the sender can check.
+    """
+    now, token = utc(now), uuid.uuid4().hex
+    due = (
+        (OutboxMessage.platform == platform)
+        & OutboxMessage.status.in_(("pending", "sending"))
+        & (OutboxMessage.next_attempt_at <= now)
+    )
+    chosen = (
+        select(OutboxMessage.id)
+        .where(due)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
     with db.session() as session:
-        candidates = list(
-            session.scalars(
-                select(OutboxMessage.id)
-                .where(
-                    OutboxMessage.platform == platform,
-                    OutboxMessage.status.in_(("pending", "sending")),
-                    OutboxMessage.next_attempt_at <= now,
-                )
-                .order_by(OutboxMessage.id)
-                .limit(limit)
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(chosen.scalar_subquery()), due)
+            .values(
+                status="sending",
+                next_attempt_at=now + LEASE,
+                claim_token=case(
+                    (OutboxMessage.status == "sending", token + IN_DOUBT), else_=token
+                ),
             )
+            .execution_options(synchronize_session=False)
         )
-    claimed = []
-    for message_id in candidates:
-        with db.session() as session:
-            won = session.execute(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.id == message_id,
-                    OutboxMessage.status.in_(("pending", "sending")),
-                    OutboxMessage.next_attempt_at <= now,
-                )
-                .values(status="sending", next_attempt_at=now + LEASE)
-            )
-            if getattr(won, "rowcount", 0) == 1:
-                claimed.append(_item(session, message_id))
-    return claimed
+    with db.session() as session:
+        rows = session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.claim_token.in_((token, token + IN_DOUBT)))
+            .order_by(OutboxMessage.id)
+        )
+        return [_item(session, row) for row in rows]
 
 
-def _item(session: Session, message_id: int) -> OutboxItem:
-    row = session.get(OutboxMessage, message_id)
-    assert row is not None and row.platform is not None
+def _item(session: Session, row: OutboxMessage) -> OutboxItem:
+    assert row.platform is not None and row.claim_token is not None
     address = session.scalars(
         select(PersonIdentity.external_id).where(
             PersonIdentity.person_id == row.person_id, PersonIdentity.platform == row.platform
@@ -211,6 +225,8 @@ def _item(session: Session, message_id: int) -> OutboxItem:
         row.topic,
         reply_from_dict(row.reply),
         row.attempts,
+        row.claim_token,
+        row.claim_token.endswith(IN_DOUBT),
     )
 
 
@@ -230,8 +246,9 @@ def mark_failed(
     """The send failed: try again later with backoff, or give up and say why."""
     with db.session() as session:
         row = session.get(OutboxMessage, message_id)
-        if row is None:
+        if row is None or row.status != "sending":
             return
+        row.claim_token = None
         row.attempts += 1
         row.last_error = error[:500]
         if permanent or row.attempts >= MAX_ATTEMPTS:
@@ -239,6 +256,20 @@ def mark_failed(
         else:
             row.status = "pending"
             row.next_attempt_at = utc(now) + timedelta(seconds=5 * 2**row.attempts)
+
+
+def put_back(db: Database, message_id: int, *, wait_seconds: float, now: datetime) -> None:
+    """The platform asked us to slow down: try the message again later, counting no attempt."""
+    with db.session() as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == "sending")
+            .values(
+                status="pending",
+                claim_token=None,
+                next_attempt_at=utc(now) + timedelta(seconds=wait_seconds),
+            )
+        )
 
 
 def deliver_to_console(db: Database, person_id: int, now: datetime) -> list[Reply]:

@@ -6,6 +6,7 @@ Block ids name what a block is for (`policybot:<reply kind>` for a reply's butto
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.messages import FEEDBACK_PROMPT, Button, Reply
@@ -18,11 +19,20 @@ _SECTION_LIMIT = 2900  # Slack allows 3,000 characters in a section
 _HEADER_LIMIT = 150
 _BUTTON_LABEL_LIMIT = 75
 _MAX_BLOCKS = 50
+_REMOVED = re.compile(r"\[-(.+?)-\]")
+_ADDED = re.compile(r"\{\+(.+?)\+\}")
 
 
 def escape(text: str) -> str:
     """Text safe to show in mrkdwn: no accidental mentions, links or broadcasts."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def marked_words(text: str) -> str:
+    """Escaped text with the diff's [-removed-] and {+added+} marks as ~struck~ and *bold*."""
+    text = escape(text)
+    text = _REMOVED.sub(lambda m: f"~{m.group(1)}~", text)
+    return _ADDED.sub(lambda m: f"*{m.group(1)}*", text)
 
 
 def message(reply: Reply) -> dict[str, Any]:
@@ -35,7 +45,10 @@ def blocks(reply: Reply) -> list[Block]:
     result: list[Block] = []
     if reply.title:
         result.append(_header(reply.title))
-    result += _quote_blocks(reply) if reply.quote else _sections(reply.text)
+    if reply.quote:
+        result += _quote_blocks(reply)
+    else:
+        result += _sections(marked_words(reply.text), escaped=True)
     if reply.notes:
         result.append(_context(" · ".join(escape(note) for note in reply.notes)))
     if reply.buttons:

@@ -18,6 +18,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.downloads import DownloadError
 from adapters.slack.blocks import ACTION_PREFIX, home_view
 from adapters.slack.delivery import (
     ChannelDestination,
@@ -25,12 +26,14 @@ from adapters.slack.delivery import (
     ResponseUrlDestination,
     deliver,
 )
+from adapters.slack.files import download_files
 from adapters.slack.payloads import COMMAND, strip_mentions, unescape
 from bot.app import App
 from bot.contacts import remember_contact
-from bot.messages import Button, Incoming, Reply
+from bot.messages import Attachment, Button, Incoming, Reply
 
 PLATFORM = "slack"
+FILES = "file_share"
 log = logging.getLogger("policybot.slack")
 _SORRY = Reply(
     kind="error",
@@ -72,7 +75,14 @@ class SlackBot:
         await self._idle.wait()
 
     async def ask_core(
-        self, client: AsyncWebClient, *, team: str | None, user: str, conversation: str, text: str
+        self,
+        client: AsyncWebClient,
+        *,
+        team: str | None,
+        user: str,
+        conversation: str,
+        text: str,
+        files: tuple[Attachment, ...] = (),
     ) -> list[Reply]:
         """The core's replies to what a person typed or pressed; a failure becomes an apology."""
         name = await self._display_name(client, user)
@@ -83,6 +93,7 @@ class SlackBot:
             text=text,
             display_name=name,
             policy_id=self.app.config.policy_for_workspace(PLATFORM, team),
+            attachments=files,
         )
         try:
             return await asyncio.to_thread(self.app.bot.handle, incoming)
@@ -134,14 +145,29 @@ def register(bolt: AsyncApp, slack: SlackBot) -> None:
     async def direct_message(
         event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
     ) -> None:
-        if event.get("channel_type") != "im" or _from_a_bot(event) or event.get("subtype"):
+        subtype = event.get("subtype")
+        if event.get("channel_type") != "im" or _from_a_bot(event) or subtype not in (None, FILES):
             return
         team, user, channel = body.get("team_id"), event.get("user"), event.get("channel")
         if not isinstance(user, str) or not isinstance(channel, str):
             return
         await slack.remember(team=team, user=user, channel=channel)
+        try:
+            files = await download_files(client, event.get("files"))
+        except DownloadError as error:
+            await deliver(
+                ChannelDestination(client, channel),
+                [Reply(kind="error", text=f"Sorry, {error}. Please try again.")],
+                pressed=None,
+            )
+            return
         replies = await slack.ask_core(
-            client, team=team, user=user, conversation=channel, text=unescape(event.get("text", ""))
+            client,
+            team=team,
+            user=user,
+            conversation=channel,
+            text=unescape(event.get("text", "")),
+            files=files,
         )
         await deliver(ChannelDestination(client, channel), replies, pressed=None)
         await _refresh_home_after_ack(slack, client, team, user, replies)

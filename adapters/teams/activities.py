@@ -41,11 +41,15 @@ class Inbound:
     reply_to_id: str | None = None
     unknown_submit: bool = False  # a card submit without PolicyBot's data
     welcome: bool = False  # the app was just installed here
+    files: tuple[tuple[str, str], ...] = ()  # (name, download URL) of files sent in the chat
 
     @property
     def personal(self) -> bool:
         """A one-to-one chat with the bot."""
         return self.conversation_type == "personal"
+
+
+FILE_INFO = "application/vnd.microsoft.teams.file.download.info"
 
 
 def read_activity(body: Any) -> Inbound | None:
@@ -131,9 +135,26 @@ def _message(body: Activity, bot_id: str) -> dict[str, Any]:
     if isinstance(value, dict) and isinstance(value.get(SUBMIT_KEY), str):
         card = value.get("card")
         return {"text": value[SUBMIT_KEY], "card_kind": card if isinstance(card, str) else None}
-    if value is not None and not (text or "").strip():
+    files = _files(body.get("attachments"))
+    if value is not None and not (text or "").strip() and not files:
         return {"unknown_submit": True}
-    return {"text": strip_mentions(text or "", body.get("entities"), bot_id)}
+    return {"text": strip_mentions(text or "", body.get("entities"), bot_id), "files": files}
+
+
+def _files(attachments: Any) -> tuple[tuple[str, str], ...]:
+    """Files uploaded in a personal chat: Teams sends a pre-authorized download URL for each."""
+    if not isinstance(attachments, list):
+        return ()
+    found = []
+    for attachment in attachments:
+        if not isinstance(attachment, dict) or attachment.get("contentType") != FILE_INFO:
+            continue
+        content = attachment.get("content")
+        url = content.get("downloadUrl") if isinstance(content, dict) else None
+        name = attachment.get("name")
+        if isinstance(url, str) and isinstance(name, str) and name.strip():
+            found.append((name.strip()[:200], url))
+    return tuple(found)
 
 
 def _install(body: Activity, bot_id: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from adapters.outbox_worker import DeliveryFailed, OutboxWorker, Send
+from adapters.outbox_worker import DeliveryFailed, OutboxWorker, RateLimited, Send
 from adapters.server import Mount
 from adapters.teams.endpoint import ROUTE, MessagesEndpoint
 from adapters.teams.gateway import BotFrameworkGateway, TokenProvider
@@ -58,6 +58,8 @@ def teams_sender(notifier: TeamsNotifier) -> Send:
     async def send(item: OutboxItem) -> None:
         delivery = await notifier.send(item.address, [item.reply])
         if not delivery.delivered:
+            if delivery.retry_after is not None and not delivery.activity_ids:
+                raise RateLimited(delivery.retry_after)
             reason = f"Teams: {delivery.reason}"
             raise DeliveryFailed(reason, permanent=delivery.reason == NEVER_MET)
 

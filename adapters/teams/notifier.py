@@ -37,6 +37,7 @@ class Delivery:
     delivered: bool
     reason: str | None = None
     activity_ids: tuple[str, ...] = ()
+    retry_after: float | None = None  # set when Teams said to slow down (HTTP 429)
 
 
 class TeamsNotifier:
@@ -65,7 +66,8 @@ class TeamsNotifier:
         except ConnectorError as error:
             log.warning("Teams message to %s not delivered: %s", person, error)
             reason = f"Teams refused the message ({error})"
-            return Delivery(person, False, reason, tuple(posted))
+            wait = (error.retry_after or 1.0) if error.status == 429 else None
+            return Delivery(person, False, reason, tuple(posted), wait)
         except Exception as error:  # a broken stored reference, no outbound token, ...
             log.exception("Teams message to %s not delivered", person)
             reason = f"could not send: {type(error).__name__}: {error}"

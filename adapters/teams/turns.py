@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 
+from adapters.downloads import DownloadError, fetch_file
 from adapters.teams.activities import Inbound, conversation_reference, read_activity
 from adapters.teams.cards import render
 from adapters.teams.channel import Activity, Channel
@@ -18,7 +19,7 @@ from bot.app import App
 from bot.contacts import contact_for, remember_contact
 from bot.events import claim_event, release_event
 from bot.help import help_reply
-from bot.messages import Incoming, Reply
+from bot.messages import Attachment, Incoming, Reply
 
 PLATFORM = "teams"
 IN_PLACE_KINDS = frozenset({"checklist_question", "checklist_verdict", "checklist_cancelled"})
@@ -55,7 +56,11 @@ class TeamsTurns:
             self._remember(inbound, activity)
             if inbound.unknown_submit:
                 return [_unknown_submit()]
-            return self.app.bot.handle(self._incoming(inbound))
+            try:
+                files = tuple(Attachment(name, fetch_file(url)) for name, url in inbound.files)
+            except DownloadError as error:
+                return [Reply(kind="error", text=f"Sorry, {error}. Please try again.")]
+            return self.app.bot.handle(self._incoming(inbound, files))
         except BaseException:
             assert inbound.id is not None
             release_event(self.app.db, platform=PLATFORM, event_id=inbound.id)
@@ -94,7 +99,7 @@ class TeamsTurns:
             workspace=inbound.tenant,
         )
 
-    def _incoming(self, inbound: Inbound) -> Incoming:
+    def _incoming(self, inbound: Inbound, files: tuple[Attachment, ...] = ()) -> Incoming:
         return Incoming(
             platform=PLATFORM,
             person=inbound.person,
@@ -102,6 +107,7 @@ class TeamsTurns:
             text=inbound.text,
             display_name=inbound.display_name,
             policy_id=self._policy_id(inbound),
+            attachments=files,
         )
 
     def _policy_id(self, inbound: Inbound) -> str:

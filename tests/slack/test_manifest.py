@@ -18,6 +18,8 @@ SCOPE_OF_METHOD = {
     "chat_postMessage": "chat:write",
     "chat_update": "chat:write",
     "conversations_open": "im:write",
+    "conversations_history": "im:history",
+    "files_info": "files:read",
     "users_info": "users:read",
     "views_publish": None,
     "auth_test": None,
