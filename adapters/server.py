@@ -1,4 +1,5 @@
-"""`policybot serve`: one aiohttp server for every enabled chat platform, plus health checks.
+"""`policybot serve`: one aiohttp server for every enabled chat platform (and HR's dashboard),
+plus health checks.
 
 Each platform contributes a `Mount` (its routes, start-up and shutdown hooks, and the lines it
 wants printed at start). The platform SDKs are imported only here, when serving, so terminal
@@ -57,6 +58,10 @@ def load_mounts(
         from adapters.teams.mount import mount_teams
 
         mounts.append(mount_teams(app, environ))
+    if app.config.dashboard.enabled:
+        from adapters.dashboard.mount import mount_dashboard
+
+        mounts.append(mount_dashboard(app, environ))
     return mounts
 
 
@@ -160,7 +165,7 @@ def serve(
     mounts = load_mounts(app, socket_mode=socket_mode)
     if not mounts:
         raise ConfigError(
-            "no chat platform is enabled: set slack.enabled or teams.enabled in app.yaml"
+            "nothing to serve: set slack.enabled, teams.enabled or dashboard.enabled in app.yaml"
         )
     asyncio.run(_serve(build_web_app(app, mounts), mounts, host, port, out))
     return 0

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -110,6 +111,24 @@ class DeliverySettings:
 
 
 @dataclass(frozen=True)
+class DashboardSettings:
+    """HR's web dashboard: whether `policybot serve` offers it, and where people reach it.
+
+    `base_url` is the address sign-in links point at (the public one, behind a proxy); an https
+    address makes the session cookie Secure. Links last `link_minutes`, sessions `session_hours`.
+    """
+
+    enabled: bool = False
+    base_url: str = ""
+    link_minutes: int = 10
+    session_hours: int = 8
+
+    @property
+    def secure(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything a deployment sets; built only through `load_config`."""
 
@@ -123,6 +142,7 @@ class Config:
     approvals: ApprovalSettings = field(default_factory=ApprovalSettings)
     acknowledgements: AcknowledgementSettings = field(default_factory=AcknowledgementSettings)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    dashboard: DashboardSettings = field(default_factory=DashboardSettings)
     source: str = "embedded defaults"
 
     def policy_for_workspace(self, platform: str, workspace: str | None) -> str:
@@ -196,6 +216,7 @@ def _build(raw: dict[str, Any], base: Path, source: str) -> Config:
         "approvals",
         "acknowledgements",
         "delivery",
+        "dashboard",
     }
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -217,6 +238,7 @@ def _build(raw: dict[str, Any], base: Path, source: str) -> Config:
         approvals=_approvals(raw.get("approvals"), source),
         acknowledgements=_acknowledgements(raw.get("acknowledgements"), source),
         delivery=_delivery(raw.get("delivery"), source),
+        dashboard=_dashboard(raw.get("dashboard"), f"{source}: dashboard"),
         source=source,
     )
 
@@ -284,6 +306,52 @@ def _delivery(raw: Any, source: str) -> DeliverySettings:
             )
         rates[key] = float(value)
     return DeliverySettings(**rates)
+
+
+def _dashboard(raw: Any, where: str) -> DashboardSettings:
+    """The dashboard section: enabled needs a base_url, http(s)://host[:port][/path], no query."""
+    section = _section(raw, where)
+    known = ("enabled", "base_url", "link_minutes", "session_hours")
+    unknown = sorted(set(section) - set(known))
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown setting(s) {', '.join(map(str, unknown))}; "
+            f"known settings are {', '.join(known)}"
+        )
+    enabled = section.get("enabled", bool(section))
+    if not isinstance(enabled, bool):
+        raise ConfigError(f"{where}.enabled must be true or false (got {enabled!r})")
+    base_url = section.get("base_url")
+    if base_url is None and enabled:
+        raise ConfigError(
+            f"{where}.base_url is required when the dashboard is enabled: the address people "
+            "open sign-in links at, such as https://policybot.example.gov"
+        )
+    base_url = _base_url(base_url, f"{where}.base_url") if base_url is not None else ""
+    defaults = DashboardSettings()
+    return DashboardSettings(
+        enabled=enabled,
+        base_url=base_url,
+        link_minutes=_whole(
+            section.get("link_minutes", defaults.link_minutes), f"{where}.link_minutes", 1, 60
+        ),
+        session_hours=_whole(
+            section.get("session_hours", defaults.session_hours), f"{where}.session_hours", 1, 24
+        ),
+    )
+
+
+def _base_url(value: Any, where: str) -> str:
+    text = _text(value, where).rstrip("/")
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"{where} must be an http or https address such as https://policybot.example.gov "
+            f"(got {text!r})"
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ConfigError(f"{where} must not carry a query, a fragment or a password ({text!r})")
+    return text
 
 
 def _only(section: dict[str, Any], allowed: set[str], where: str) -> None:

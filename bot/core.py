@@ -13,6 +13,7 @@ from bot.answers import answer_reply, clause_reply
 from bot.approval_commands import ApprovalCommands, requests_text
 from bot.checklist_dialog import BUTTON_COMMAND, ChecklistDialog
 from bot.config import Config
+from bot.dashboard_links import DashboardCommand
 from bot.help import help_reply
 from bot.library import Library, UnknownPolicy
 from bot.messages import Button, Incoming, Reply
@@ -58,6 +59,7 @@ class PolicyBot:
         self.requests = RequestDialog(db, clock)
         self.approvals = ApprovalCommands(db, library, self.requests, clock)
         self.publishing = PublishDialog(db, library, config, clock)
+        self.dashboard = DashboardCommand(config, db, clock)
 
     def handle(self, message: Incoming) -> list[Reply]:
         """Everything the bot says in response to one message."""
@@ -160,6 +162,8 @@ class PolicyBot:
             ]
         if command == "status":
             return [self.status(message, policy_id)]
+        if command == "dashboard":
+            return [self.dashboard.reply(message)]
         if match := re.fullmatch(r"show ([a-z0-9-]+)", command):
             return [self._show(message, policy_id, match.group(1))]
         if match := _FEEDBACK.fullmatch(command):

@@ -18,11 +18,11 @@ def run_report(app: App, args: argparse.Namespace, stdout: TextIO = sys.stdout) 
     """Print the report the arguments ask for."""
     if args.report in ("authorizations", "undelivered"):
         header, table, summary = (
-            _audit(app)
+            audit_table(app)
             if getattr(args, "audit", False)
-            else _authorizations(app)
+            else authorizations_table(app)
             if args.report == "authorizations"
-            else _undelivered(app)
+            else undelivered_table(app)
         )
         write_table(header, table, as_csv=args.csv, stdout=stdout)
         if not args.csv:
@@ -140,7 +140,8 @@ def _feedback(app: App, args: argparse.Namespace, stdout: TextIO) -> int:
     return 0
 
 
-def _authorizations(app: App) -> Table:
+def authorizations_table(app: App) -> Table:
+    """Every authorization request with its decisions."""
     views = authorizations.requests_of(app.db)
     header = [
         "request",
@@ -190,7 +191,8 @@ def _decision(approval: authorizations.ApprovalView) -> str:
     )
 
 
-def _audit(app: App) -> Table:
+def audit_table(app: App) -> Table:
+    """The whole audit log, oldest first."""
     rows = audit.entries(app.db)
     header = ["at_utc", "actor", "action", "request", "person", "details"]
     table = [
@@ -207,7 +209,8 @@ def _audit(app: App) -> Table:
     return header, table, f"{len(rows)} audit entries."
 
 
-def _undelivered(app: App) -> Table:
+def undelivered_table(app: App) -> Table:
+    """Messages that could not reach their person, and why."""
     rows = outbox.undelivered(app.db)
     header = ["created_at_utc", "person", "topic", "status", "platform", "attempts", "reason"]
     table = [
@@ -232,7 +235,7 @@ def write_table(
     if as_csv:
         writer = csv.writer(stdout)
         writer.writerow(header)
-        writer.writerows([[_csv_safe(cell) for cell in row] for row in rows])
+        writer.writerows([[csv_safe(cell) for cell in row] for row in rows])
         return
     widths = [max([len(h), *(len(row[i]) for row in rows)]) for i, h in enumerate(header)]
     for row in [list(header), *rows]:
@@ -242,6 +245,6 @@ def write_table(
         )
 
 
-def _csv_safe(cell: str) -> str:
+def csv_safe(cell: str) -> str:
     """Keep a spreadsheet from running a question typed as a formula ("=HYPERLINK(...)")."""
     return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

@@ -417,3 +417,32 @@ class AlternatePhrasing(Base):
     text: Mapped[str] = mapped_column(Text)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     added_at: Mapped[datetime]
+
+
+class DashboardLink(Base):
+    """A sign-in link for HR's dashboard, sent in chat: short-lived, and usable once."""
+
+    __tablename__ = "dashboard_links"
+    __table_args__ = (UniqueConstraint("nonce"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nonce: Mapped[str] = mapped_column(String)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class DashboardSession(Base):
+    """A signed-in dashboard session; the cookie holds a secret whose SHA-256 is kept here."""
+
+    __tablename__ = "dashboard_sessions"
+    __table_args__ = (UniqueConstraint("token_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    csrf_token: Mapped[str] = mapped_column(String)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]

@@ -43,6 +43,8 @@ TABLES = {
     "conversation_memory",
     "review_flags",
     "alternate_phrasings",
+    "dashboard_links",
+    "dashboard_sessions",
 }
 
 

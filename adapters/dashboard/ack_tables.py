@@ -1,0 +1,104 @@
+"""Acknowledgement completion, read from `bot.ack_report`: the page's figures and CSV tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from adapters.console.reports import Table
+from bot.ack_report import AckReport, DepartmentRow, PersonStatus, ack_report
+from bot.app import App
+from bot.dashboard_data import Page, page_of, recent_outbox
+
+PAGE_SIZE = 50
+BAR_HEIGHT = 22
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One department's bar in the chart (positions in SVG units)."""
+
+    row: DepartmentRow
+    y: int
+    width: float
+
+
+def page_context(app: App, policy_id: str, page_number: int, department: str) -> dict[str, Any]:
+    """Completion by department (chart and table) and one page of the people still pending."""
+    app.library.refresh(app.db)
+    policy = app.library.policy(policy_id)
+    report = ack_report(app.db, app.config, policy.id)
+    departments = report.departments
+    pending = _pending(report, department)
+    page = page_of(page_number, PAGE_SIZE, len(pending))
+    done = len(report.people) - len(report.pending)
+    return {
+        "title": f"{policy.title}: acknowledgements",
+        "policy": policy,
+        "report": report,
+        "done": done,
+        "share": round(100 * done / len(report.people)) if report.people else 100,
+        "departments": departments,
+        "bars": [Bar(row, i * BAR_HEIGHT, 100 * row.share) for i, row in enumerate(departments)],
+        "chart_height": max(1, len(departments)) * BAR_HEIGHT,
+        "department": department,
+        "pending": pending[page.offset : page.offset + page.size],
+        "page": page,
+        "pager_query": f"department={department}&" if department else "",
+        "messages": recent_outbox(app.db, topic_prefix=f"ack_reminder:{policy.id}:", limit=10),
+    }
+
+
+def _pending(report: AckReport, department: str) -> list[PersonStatus]:
+    """Who is pending (in one department, if chosen), waiting longest first."""
+    people = [p for p in report.pending if not department or (p.department or "") == department]
+    return sorted(people, key=lambda p: (p.pending_since, p.department or "", p.name))
+
+
+def completion_table(app: App, policy_id: str) -> Table:
+    """Completion per department, as CSV rows."""
+    report = ack_report(app.db, app.config, policy_id)
+    header = ["department", "people", "acknowledged", "share"]
+    rows = [
+        [r.department, str(r.people), str(r.acknowledged), f"{r.share:.0%}"]
+        for r in report.departments
+    ]
+    return header, rows, ""
+
+
+def people_table(app: App, policy_id: str) -> Table:
+    """Every person's status on the current version."""
+    return _people_rows(ack_report(app.db, app.config, policy_id).people)
+
+
+def pending_table(app: App, policy_id: str) -> Table:
+    """Only the people who have not acknowledged it yet."""
+    return _people_rows(_pending(ack_report(app.db, app.config, policy_id), ""))
+
+
+def _people_rows(people: Any) -> Table:
+    header = [
+        "handle",
+        "name",
+        "department",
+        "status",
+        "acknowledged_version",
+        "acknowledged_at_utc",
+        "pending_since_utc",
+    ]
+    rows = [
+        [
+            p.handle,
+            p.name,
+            p.department or "",
+            "pending" if p.pending else "acknowledged",
+            str(p.acknowledged_version or ""),
+            p.acknowledged_at.isoformat(timespec="seconds") if p.acknowledged_at else "",
+            p.pending_since.isoformat(timespec="seconds") if p.pending_since else "",
+        ]
+        for p in people
+    ]
+    return header, rows, ""
+
+
+__all__ = ["Page", "completion_table", "page_context", "pending_table", "people_table"]
