@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from bot import announcements
@@ -101,11 +102,13 @@ def ack_report(
     """Completion of a version (the current one by default) by everyone the policy applies to."""
     with db.session() as session:
         number, basis, asked_since = _versions(session, policy_id, version)
-        audience = announcements.policy_audience(session, config, policy_id)
+        audience = announcements.audience_condition(session, config, policy_id)
         latest = _latest_acks(session, policy_id, audience)
         statuses = tuple(
             _status(person, latest.get(person.id), basis, asked_since)
-            for person in _people(session, audience)
+            for person in session.execute(
+                select(*_PERSON_COLUMNS).where(audience).order_by(Person.department, Person.name)
+            )
         )
         unlisted = _unlisted(session, policy_id)
     return AckReport(policy_id, number, basis, asked_since, statuses, unlisted)
@@ -132,7 +135,7 @@ def _versions(session: Session, policy_id: str, version: int | None) -> tuple[in
 
 
 def _latest_acks(
-    session: Session, policy_id: str, audience: list[int]
+    session: Session, policy_id: str, audience: ColumnElement[bool]
 ) -> dict[int, tuple[int, datetime]]:
     """Each person's newest acknowledgement (version, when), on whichever platform."""
     query = (
@@ -142,12 +145,12 @@ def _latest_acks(
             (Acknowledgement.platform == PersonIdentity.platform)
             & (Acknowledgement.person == PersonIdentity.external_id),
         )
-        .where(Acknowledgement.policy_id == policy_id)
+        .join(Person, Person.id == PersonIdentity.person_id)
+        .where(Acknowledgement.policy_id == policy_id, audience)
     )
-    wanted = set(audience)
     latest: dict[int, tuple[int, datetime]] = {}
     for person_id, number, at in session.execute(query):
-        if person_id in wanted and (person_id not in latest or number > latest[person_id][0]):
+        if person_id not in latest or number > latest[person_id][0]:
             latest[person_id] = (number, at)
     return latest
 
@@ -171,14 +174,18 @@ def _unlisted(session: Session, policy_id: str) -> tuple[UnlistedAck, ...]:
     )
 
 
-def _people(session: Session, audience: list[int]) -> list[Person]:
-    wanted = set(audience)
-    everyone = session.scalars(select(Person).order_by(Person.department, Person.name))
-    return [person for person in everyone if person.id in wanted]
+_PERSON_COLUMNS = (
+    Person.id,
+    Person.handle,
+    Person.name,
+    Person.department,
+    Person.supervisor_id,
+    Person.created_at,
+)
 
 
 def _status(
-    person: Person, latest: tuple[int, datetime] | None, basis: int, asked_since: datetime
+    person: Any, latest: tuple[int, datetime] | None, basis: int, asked_since: datetime
 ) -> PersonStatus:
     acked, at = latest if latest else (None, None)
     done = acked is not None and acked >= basis

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
@@ -37,22 +37,31 @@ def organization_of(config: Config, policy_id: str, stored_name: str) -> Organiz
 
 def policy_audience(session: Session, config: Config, policy_id: str) -> list[int]:
     """Ids of everyone a policy applies to: the people of its organization."""
+    condition = audience_condition(session, config, policy_id)
+    return list(session.scalars(select(Person.id).where(condition).order_by(Person.id)))
+
+
+def audience_condition(session: Session, config: Config, policy_id: str) -> ColumnElement[bool]:
+    """Which people rows a policy applies to, as a condition for a query."""
     policy = session.get(Policy, policy_id)
     organization = organization_of(config, policy_id, policy.organization if policy else "")
-    default = config.organization_for_policy(config.default_policy)
     if organization is None:  # a policy no organization claims: the unassigned people
-        return organization_people(session, "", includes_unassigned=True)
-    return organization_people(session, organization.id, organization == default)
+        return Person.organization.is_(None)
+    default = config.organization_for_policy(config.default_policy)
+    return _members(organization.id, organization == default)
 
 
 def organization_people(
     session: Session, organization_id: str, includes_unassigned: bool
 ) -> list[int]:
     """Ids of everyone who works for an organization (and those with none, for the default one)."""
-    condition = Person.organization == organization_id
-    if includes_unassigned:
-        condition = or_(condition, Person.organization.is_(None))
+    condition = _members(organization_id, includes_unassigned)
     return list(session.scalars(select(Person.id).where(condition).order_by(Person.id)))
+
+
+def _members(organization_id: str, includes_unassigned: bool) -> ColumnElement[bool]:
+    condition = Person.organization == organization_id
+    return or_(condition, Person.organization.is_(None)) if includes_unassigned else condition
 
 
 def announce(session: Session, draft: Draft, *, now: datetime) -> Queued:
