@@ -89,6 +89,14 @@ class ApprovalSettings:
 
 
 @dataclass(frozen=True)
+class LoggingSettings:
+    """How `policybot serve` logs: `text` or `json` lines, at a level (environment overrides)."""
+
+    format: str = "text"
+    level: str = "INFO"
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything a deployment sets; built only through `load_config`."""
 
@@ -100,6 +108,7 @@ class Config:
     teams: PlatformSettings = field(default_factory=PlatformSettings)
     people: tuple[PersonSeed, ...] = ()
     approvals: ApprovalSettings = field(default_factory=ApprovalSettings)
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
     source: str = "embedded defaults"
 
     def policy_for_workspace(self, platform: str, workspace: str | None) -> str:
@@ -171,6 +180,7 @@ def _build(raw: dict[str, Any], base: Path, source: str) -> Config:
         "teams",
         "people",
         "approvals",
+        "logging",
     }
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -190,6 +200,7 @@ def _build(raw: dict[str, Any], base: Path, source: str) -> Config:
         teams=_platform(raw.get("teams"), f"{source}: teams", "tenants", known_ids),
         people=_people(raw.get("people"), source),
         approvals=_approvals(raw.get("approvals"), source),
+        logging=_logging(raw.get("logging"), source),
         source=source,
     )
 
@@ -221,6 +232,25 @@ def _approvals(raw: Any, source: str) -> ApprovalSettings:
             f"{source}: approvals.escalate_after_hours must be later than remind_after_hours"
         )
     return ApprovalSettings(remind, escalate)
+
+
+def _logging(raw: Any, source: str) -> LoggingSettings:
+    section = _section(raw, f"{source}: logging")
+    unknown = sorted(set(section) - {"format", "level"})
+    if unknown:
+        raise ConfigError(
+            f"{source}: logging: unknown setting(s) {', '.join(map(str, unknown))}; "
+            "known settings are format, level"
+        )
+    form = str(section.get("format", "text")).strip().lower()
+    if form not in ("text", "json"):
+        raise ConfigError(f"{source}: logging.format must be text or json (got {form!r})")
+    level = str(section.get("level", "INFO")).strip().upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(
+            f"{source}: logging.level must be DEBUG, INFO, WARNING or ERROR (got {level!r})"
+        )
+    return LoggingSettings(format=form, level=level)
 
 
 def _people(raw: Any, source: str) -> tuple[PersonSeed, ...]:

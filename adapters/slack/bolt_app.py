@@ -18,6 +18,7 @@ from adapters.slack.listeners import PLATFORM, SlackBot, register
 from adapters.slack.settings import SlackSettings
 from bot.app import App
 from bot.events import claim_event
+from bot.storage.database import StorageError
 
 log = logging.getLogger("policybot.slack")
 RATE_LIMIT_RETRIES = 3
@@ -94,9 +95,13 @@ def _deduplicate(app: App) -> Callable[..., Awaitable[BoltResponse | None]]:
     ) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if isinstance(event_id, str) and event_id:
-            first = await asyncio.to_thread(
-                claim_event, app.db, platform=PLATFORM, event_id=event_id, now=app.bot.clock()
-            )
+            try:
+                first = await asyncio.to_thread(
+                    claim_event, app.db, platform=PLATFORM, event_id=event_id, now=app.bot.clock()
+                )
+            except StorageError as error:  # the core will apologise; a retry may be answered too
+                log.warning("cannot record event %s as handled: %s", event_id, error)
+                first = True
             if not first:
                 retry = req.headers.get("x-slack-retry-num", ["?"])[0]
                 log.info("event %s already handled; ignoring (retry %s)", event_id, retry)
