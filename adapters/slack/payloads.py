@@ -11,6 +11,8 @@ import re
 from typing import Any
 from urllib.parse import parse_qs
 
+from bot.events import MAX_EVENT_ID_CHARS
+
 EVENT_TYPES = {"url_verification", "event_callback", "app_rate_limited"}
 HANDLED_EVENTS = {"message", "app_mention", "app_home_opened"}
 # Fields bolt or the listeners read as text: when present (and not null) they must be strings.
@@ -59,6 +61,8 @@ def _event_problem(body: str) -> str | None:
             return "an event_callback needs an event with a type"
         if not isinstance(data.get("event_id"), str) or not data["event_id"]:
             return "an event_callback needs an event_id"
+        if len(data["event_id"]) > MAX_EVENT_ID_CHARS:
+            return f"an event_id has at most {MAX_EVENT_ID_CHARS} characters"
         if event["type"] in HANDLED_EVENTS and (wrong := _not_text(event, _EVENT_TEXT_FIELDS)):
             return f"the event's {wrong} must be text"
     if wrong := _not_text(data, _TEXT_FIELDS):

@@ -185,6 +185,8 @@ def test_any_teams_activity_gets_a_status_below_500(app: App) -> None:
          '"channel": false}, "event_id": "Ev1"}', "application/json", "channel must be text"),
         ('{"type": "event_callback", "team_id": [null], "event": {"type": "message"}, '
          '"event_id": "Ev2"}', "application/json", "team_id must be text"),
+        (json.dumps({"type": "event_callback", "event": {"type": "message"},
+                     "event_id": "E" * 201}), "application/json", "at most 200 characters"),
         (urlencode({"payload": json.dumps({"type": {}, "user": {"id": "U1"}})}),
          "application/x-www-form-urlencoded", "unknown interactive payload type"),
         (urlencode({"payload": json.dumps({"type": "block_actions", "user": {"id": "U1"},
