@@ -14,6 +14,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.logs import incoming_request_id, platform, request_id
 from adapters.slack.listeners import PLATFORM, SlackBot, register
 from adapters.slack.settings import SlackSettings
 from bot.app import App
@@ -59,6 +60,7 @@ def build_bolt_app(slack: SlackBot, settings: SlackSettings) -> AsyncApp:
         logger=bolt_log,
         process_before_response=True,  # listeners ack, then spawn their work themselves
     )
+    bolt.middleware(_socket_mode_request_id)
     bolt.middleware(_deduplicate(slack.app))
     register(bolt, slack)
     return bolt
@@ -85,6 +87,16 @@ def _authorizer(settings: SlackSettings) -> Callable[..., Awaitable[AuthorizeRes
         )
 
     return authorize
+
+
+async def _socket_mode_request_id(
+    req: AsyncBoltRequest, next: Callable[[], Awaitable[None]]
+) -> None:
+    """Socket Mode envelopes come without an HTTP request: give each its own request id."""
+    if req.mode == "socket_mode":
+        request_id.set(incoming_request_id(None))
+        platform.set(PLATFORM)
+    await next()
 
 
 def _deduplicate(app: App) -> Callable[..., Awaitable[BoltResponse | None]]:
