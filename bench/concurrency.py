@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import subprocess
 import sys
 import tempfile
@@ -124,8 +125,6 @@ def count_records(config: Path) -> dict[str, int]:
 
 
 def run(backend: str, url: str | None, processes: int, operations: int) -> None:
-    import os
-
     with tempfile.TemporaryDirectory() as folder:
         requests_count = operations // 10
         os.environ.pop("POLICYBOT_DATABASE_URL", None)
@@ -161,6 +160,7 @@ def run(backend: str, url: str | None, processes: int, operations: int) -> None:
           f"{found['approved_entries'] - found['decided']}, losses "
           f"{requests_count - found['decided']}")
     print(f"  replies: {dict(sorted(kinds.items()))}")
+    print(f"  load average after: {', '.join(f'{value:.1f}' for value in os.getloadavg())}")
 
 
 def postgres_url() -> tuple[str, str]:

@@ -151,7 +151,8 @@ def main() -> None:
         for count in (int(n) for n in args.workers.split(",")):
             started = time.perf_counter()
             asyncio.run(with_workers(count, new_database(server_url), rates, args.seconds))
-            print(f"  ({time.perf_counter() - started:.0f} s)")
+            load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+            print(f"  ({time.perf_counter() - started:.0f} s; load average after: {load})")
     finally:
         subprocess.run([postgres, "stop", name], check=False, capture_output=True)
 
