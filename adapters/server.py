@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 from aiohttp import web
 
+from adapters.logs import Say, announcer, configure_logging, request_ids, resolve_settings
 from bot.app import App
 from bot.config import ConfigError
 from bot.storage.database import StorageError
@@ -67,7 +68,7 @@ def load_mounts(
 
 def build_web_app(app: App, mounts: list[Mount]) -> web.Application:
     """The aiohttp application: health checks and every platform's routes."""
-    web_app = web.Application(client_max_size=1024 * 1024)
+    web_app = web.Application(client_max_size=1024 * 1024, middlewares=[request_ids])
     web_app[APP_KEY] = app
     web_app.add_routes([web.get("/healthz", _healthz), web.get("/readyz", _readyz)])
     start_timers, stop_timers = _maintenance(app)
@@ -127,7 +128,9 @@ def _finish_work(idle: Callable[[], Awaitable[None]]) -> Hook:
         try:
             await asyncio.wait_for(idle(), timeout=SHUTDOWN_GRACE_SECONDS)
         except TimeoutError:
-            sys.stderr.write("policybot: some replies were still being prepared at shutdown\n")
+            logging.getLogger("policybot").warning(
+                "some replies were still being prepared at shutdown"
+            )
 
     return finish
 
@@ -161,32 +164,24 @@ def serve(
 
     Port 0 picks a free port; the line announcing the server names the port actually bound.
     """
-    _configure_logging()
+    settings = resolve_settings(app.config.logging, os.environ)
+    configure_logging(settings)
     mounts = load_mounts(app, socket_mode=socket_mode)
     if not mounts:
         raise ConfigError(
             "nothing to serve: set slack.enabled, teams.enabled or dashboard.enabled in app.yaml"
         )
-    asyncio.run(_serve(build_web_app(app, mounts), mounts, host, port, out))
+    say = announcer(settings, out)
+    asyncio.run(_serve(build_web_app(app, mounts), mounts, host, port, say))
     return 0
 
 
-def _configure_logging() -> None:
-    """Log to standard error at POLICYBOT_LOG_LEVEL (default INFO)."""
-    level = os.environ.get("POLICYBOT_LOG_LEVEL", "INFO").upper()
-    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-        raise ConfigError(
-            f"POLICYBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}"
-        )
-    logging.basicConfig(
-        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-
-
 async def _serve(
-    web_app: web.Application, mounts: list[Mount], host: str, port: int, out: TextIO
+    web_app: web.Application, mounts: list[Mount], host: str, port: int, say: Say
 ) -> None:
-    runner = web.AppRunner(web_app, handle_signals=False, shutdown_timeout=SHUTDOWN_GRACE_SECONDS)
+    runner = web.AppRunner(
+        web_app, handle_signals=False, shutdown_timeout=SHUTDOWN_GRACE_SECONDS, access_log=None
+    )
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port)
@@ -195,14 +190,12 @@ async def _serve(
         except OSError as error:
             raise ConfigError(f"cannot listen on {host}:{port}: {error.strerror}") from None
         bound = runner.addresses[0][1] if runner.addresses else port
-        out.write(f"PolicyBot serving on http://{host}:{bound} (health: /healthz, /readyz)\n")
+        say(f"PolicyBot serving on http://{host}:{bound} (health: /healthz, /readyz)")
         for mount in mounts:
             for line in mount.banner:
-                out.write(f"  {line}\n")
-        out.flush()
+                say(f"  {line}")
         await _until_stopped()
-        out.write("PolicyBot stopping: finishing the replies under way\n")
-        out.flush()
+        say("PolicyBot stopping: finishing the replies under way")
     finally:
         await runner.cleanup()
 

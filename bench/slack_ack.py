@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -41,9 +42,8 @@ QUESTIONS = [
 ]
 
 
-def start_fake_slack() -> FakeSlack:
-    """Run the fake Slack in a thread with its own event loop; return it once it listens."""
-    fake = FakeSlack()
+def run_in_thread(setup: Callable[[], Awaitable[None]]) -> None:
+    """Run `setup` in a thread with its own event loop, then keep that loop serving."""
     ready = threading.Event()
 
     def run() -> None:
@@ -51,8 +51,7 @@ def start_fake_slack() -> FakeSlack:
         asyncio.set_event_loop(loop)
 
         async def serve() -> None:
-            fake.server = TestServer(fake.application(), host="127.0.0.1")
-            await fake.server.start_server()
+            await setup()
             ready.set()
             await asyncio.Event().wait()
 
@@ -60,16 +59,36 @@ def start_fake_slack() -> FakeSlack:
 
     threading.Thread(target=run, daemon=True).start()
     ready.wait(30)
+
+
+def start_fake_slack() -> FakeSlack:
+    """Run the fake Slack in a thread with its own event loop; return it once it listens."""
+    fake = FakeSlack()
+
+    async def setup() -> None:
+        fake.server = TestServer(fake.application(), host="127.0.0.1")
+        await fake.server.start_server()
+
+    run_in_thread(setup)
     return fake
 
 
-async def start_server(fake: FakeSlack, folder: Path) -> tuple[asyncio.subprocess.Process, str]:
+SLACK_CONFIG = (
+    "database:\n  path: bench.sqlite3\n"
+    "organizations:\n  - {id: lax, name: City of La Crosse, policy: la-crosse}\n"
+    "slack:\n  enabled: true\n  default_organization: lax\n"
+)
+
+
+async def start_server(
+    fake: FakeSlack,
+    folder: Path,
+    config_text: str = SLACK_CONFIG,
+    extra_env: dict[str, str] | None = None,
+) -> tuple[asyncio.subprocess.Process, str]:
+    """Start `policybot serve --port 0` (config in `folder`); return it and its base URL."""
     config = folder / "app.yaml"
-    config.write_text(
-        "database:\n  path: bench.sqlite3\n"
-        "organizations:\n  - {id: lax, name: City of La Crosse, policy: la-crosse}\n"
-        "slack:\n  enabled: true\n  default_organization: lax\n"
-    )
+    config.write_text(config_text)
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(Path.home()),
@@ -77,6 +96,7 @@ async def start_server(fake: FakeSlack, folder: Path) -> tuple[asyncio.subproces
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": fake.api_url,
         "POLICYBOT_LOG_LEVEL": "WARNING",
+        **(extra_env or {}),
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -99,7 +119,17 @@ async def start_server(fake: FakeSlack, folder: Path) -> tuple[asyncio.subproces
         if not line:
             raise SystemExit("policybot serve stopped before it was ready")
         if match := re.search(r"serving on (http://\S+) ", line):
+            _DRAINS.add(asyncio.create_task(_drain(process.stderr)))
             return process, match.group(1)
+
+
+_DRAINS: set[asyncio.Task[None]] = set()
+
+
+async def _drain(stream: asyncio.StreamReader) -> None:
+    """Keep reading the server's log so that a full pipe never blocks it."""
+    while await stream.readline():
+        pass
 
 
 class Requests:
@@ -147,19 +177,26 @@ class Requests:
         }
 
 
-async def one(session: aiohttp.ClientSession, url: str, requests: Requests) -> tuple[float, bool]:
-    body, headers = requests.next()
+Request = tuple[str, bytes, dict[str, str]]  # URL, body, headers
+
+
+async def one(session: aiohttp.ClientSession, request: Request) -> tuple[float, bool]:
+    """Send one request; its latency in ms and whether it got a 2xx."""
+    url, body, headers = request
     started = time.perf_counter()
     try:
         async with session.post(url, data=body, headers=headers) as response:
             await response.read()
-            ok = response.status == 200
+            ok = 200 <= response.status < 300
     except aiohttp.ClientError:
         ok = False
     return (time.perf_counter() - started) * 1000, ok
 
 
-async def at_rate(url: str, requests: Requests, rate: int, seconds: float) -> None:
+async def fire(
+    make: Callable[[], Request], rate: int, seconds: float
+) -> tuple[list[tuple[float, bool]], float]:
+    """Open loop: `rate` requests a second for `seconds`, sent on schedule whatever the answers."""
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector) as session:
         tasks = []
@@ -168,9 +205,13 @@ async def at_rate(url: str, requests: Requests, rate: int, seconds: float) -> No
             delay = started + n / rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(session, url, requests)))
+            tasks.append(asyncio.create_task(one(session, make())))
         results = await asyncio.gather(*tasks)
-        elapsed = time.perf_counter() - started
+        return results, time.perf_counter() - started
+
+
+async def at_rate(url: str, requests: Requests, rate: int, seconds: float) -> None:
+    results, elapsed = await fire(lambda: (url, *requests.next()), rate, seconds)
     report(f"{rate:>4} req/s offered", results, elapsed)
 
 
@@ -180,7 +221,7 @@ async def sustained(url: str, requests: Requests, seconds: float, in_flight: int
 
     async def worker(session: aiohttp.ClientSession) -> None:
         while time.perf_counter() < deadline:
-            results.append(await one(session, url, requests))
+            results.append(await one(session, (url, *requests.next())))
 
     started = time.perf_counter()
     async with aiohttp.ClientSession() as session:
@@ -205,7 +246,7 @@ async def main() -> None:
     args = parser.parse_args()
     fake = start_fake_slack()
     with tempfile.TemporaryDirectory() as folder:
-        process, base = await start_server(fake, Path(folder))
+        process, base = await start_server(fake, Path(folder))  # SQLite
         url = f"{base}/slack/events"
         requests = Requests(fake)
         try:

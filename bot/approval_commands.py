@@ -20,6 +20,7 @@ from bot.messages import Button, Incoming, Reply
 from bot.people import PeopleError, PersonInfo
 from bot.request_dialog import RequestDialog
 from bot.storage.database import Database
+from bot.usage import usage_reply
 
 _REQUEST = re.compile(
     r"(?:request|ask for)(?: an?)? authori[sz]ation(?: (?P<kind>[a-z0-9-]+))?"
@@ -79,7 +80,8 @@ class ApprovalCommands:
             return [self._inbox(message)]
         if command in ("requests", "my requests"):
             return [self._mine(message)]
-        return None
+        usage = usage_reply(text)
+        return [usage] if usage else None
 
     def _request(self, message: Incoming, policy_id: str, match: re.Match[str]) -> Reply:
         me = self.me(message)

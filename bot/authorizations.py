@@ -18,7 +18,7 @@ from bot import audit, outbox
 from bot.approvers import candidates, may_decide, missing_approver, possessive, role_phrase
 from bot.messages import Button, Reply
 from bot.people import PersonInfo
-from bot.records import utc
+from bot.records import is_row_id, utc
 from bot.storage.database import Database
 from bot.storage.models import Approval, AuthorizationRequest, Person
 
@@ -270,6 +270,8 @@ def requests_of(db: Database, person_id: int | None = None) -> list[RequestView]
 
 def _locked(session: Session, request_id: int) -> AuthorizationRequest:
     """The request, locked against concurrent decisions until the transaction ends."""
+    if not is_row_id(request_id):  # `approve 99999999999999999999` names no request
+        raise AuthorizationError(f"There is no request #{request_id}.")
     bumped = session.execute(
         update(AuthorizationRequest)
         .where(AuthorizationRequest.id == request_id)

@@ -129,6 +129,14 @@ class DashboardSettings:
 
 
 @dataclass(frozen=True)
+class LoggingSettings:
+    """How `policybot serve` logs: `text` or `json` lines, at a level (environment overrides)."""
+
+    format: str = "text"
+    level: str = "INFO"
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything a deployment sets; built only through `load_config`."""
 
@@ -143,6 +151,7 @@ class Config:
     acknowledgements: AcknowledgementSettings = field(default_factory=AcknowledgementSettings)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     dashboard: DashboardSettings = field(default_factory=DashboardSettings)
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
     source: str = "embedded defaults"
 
     def policy_for_workspace(self, platform: str, workspace: str | None) -> str:
@@ -217,6 +226,7 @@ def _build(raw: dict[str, Any], base: Path, source: str) -> Config:
         "acknowledgements",
         "delivery",
         "dashboard",
+        "logging",
     }
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -239,6 +249,7 @@ def _build(raw: dict[str, Any], base: Path, source: str) -> Config:
         acknowledgements=_acknowledgements(raw.get("acknowledgements"), source),
         delivery=_delivery(raw.get("delivery"), source),
         dashboard=_dashboard(raw.get("dashboard"), f"{source}: dashboard"),
+        logging=_logging(raw.get("logging"), source),
         source=source,
     )
 
@@ -361,6 +372,25 @@ def _only(section: dict[str, Any], allowed: set[str], where: str) -> None:
             f"{where}: unknown setting(s) {', '.join(map(str, unknown))}; "
             f"expected {', '.join(sorted(allowed))}"
         )
+
+
+def _logging(raw: Any, source: str) -> LoggingSettings:
+    section = _section(raw, f"{source}: logging")
+    unknown = sorted(set(section) - {"format", "level"})
+    if unknown:
+        raise ConfigError(
+            f"{source}: logging: unknown setting(s) {', '.join(map(str, unknown))}; "
+            "known settings are format, level"
+        )
+    form = str(section.get("format", "text")).strip().lower()
+    if form not in ("text", "json"):
+        raise ConfigError(f"{source}: logging.format must be text or json (got {form!r})")
+    level = str(section.get("level", "INFO")).strip().upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(
+            f"{source}: logging.level must be DEBUG, INFO, WARNING or ERROR (got {level!r})"
+        )
+    return LoggingSettings(format=form, level=level)
 
 
 def _people(raw: Any, source: str, known_ids: set[str]) -> tuple[PersonSeed, ...]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+
+from sqlalchemy import exc as sa_exc
 
 from bot import authorizations, feedback, memory, records
 from bot.announcements import change_lines
@@ -22,7 +25,7 @@ from bot.publish_dialog import PublishDialog
 from bot.publishing import MIN_WORDS as MIN_DOCUMENT_WORDS
 from bot.publishing import compare_versions
 from bot.request_dialog import RequestDialog
-from bot.storage.database import Database
+from bot.storage.database import Database, StorageError
 from bot.yesno import parse_yes_no
 from knowledge.matcher import MatchResult, Outcome
 from knowledge.text import clean_control, collapse_spaces
@@ -35,6 +38,8 @@ _FEEDBACK = re.compile(r"feedback (?P<clause>[a-z0-9-]+) (?P<vote>yes|no)")
 _ACK_POLICY = re.compile(r"(?:ack|acknowledge) (?P<policy>[a-z0-9-]+)")
 _CHANGES = re.compile(r"(?:changes|what changed)(?: (?:in |to )?(?P<policy>[a-z0-9-]+))?\??")
 _ACK_WORDS = {"ack", "acknowledge", "i acknowledge", "acknowledged", "i have read the policy"}
+_DATABASE_DOWN = (StorageError, sa_exc.OperationalError, sa_exc.InterfaceError)
+log = logging.getLogger("policybot.core")
 
 
 def utc_now() -> datetime:
@@ -62,7 +67,15 @@ class PolicyBot:
         self.dashboard = DashboardCommand(config, db, clock)
 
     def handle(self, message: Incoming) -> list[Reply]:
-        """Everything the bot says in response to one message."""
+        """Everything the bot says in response to one message; an apology if the database
+        cannot be reached (each change is its own transaction, so what was recorded stays)."""
+        try:
+            return self._handle(message)
+        except _DATABASE_DOWN as error:
+            log.warning("the database is unavailable: %s", error)
+            return [records_unavailable()]
+
+    def _handle(self, message: Incoming) -> list[Reply]:
         self.library.refresh(self.db)
         if message.attachments or len(message.text.split()) >= MIN_DOCUMENT_WORDS:
             waiting = self.publishing.waiting(message)
@@ -383,6 +396,15 @@ def clean_input(text: str) -> str | None:
     if len(cleaned) > MAX_INPUT_CHARS:
         return None
     return cleaned if any(ch.isalnum() for ch in cleaned) or cleaned == "?" else ""
+
+
+def records_unavailable() -> Reply:
+    """The reply when the database cannot be reached: nothing was done, nothing was lost."""
+    return _notice(
+        "unavailable",
+        "I can't reach my records right now, so I could not do that. Please try again in a "
+        "minute; nothing you already did has been lost.",
+    )
 
 
 def _notice(kind: str, text: str) -> Reply:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot import audit
 from bot.config import PersonSeed
-from bot.records import utc
+from bot.records import utc, with_retry
 from bot.storage.database import Database
 from bot.storage.models import Person, PersonIdentity, PersonRole
 
@@ -54,38 +54,46 @@ def info(session: Session, person: Person) -> PersonInfo:
 
 
 def seed_people(db: Database, seeds: Iterable[PersonSeed], now: datetime) -> int:
-    """Create the people app.yaml lists who are not in the database yet; count them."""
+    """Create the people app.yaml lists who are not in the database yet; count them.
+
+    Workers starting at once may seed the same people: the loser of that race gets a unique
+    constraint error, and its second pass finds everyone there and creates nobody.
+    """
     seeds = list(seeds)
+    return with_retry(db, lambda session: _seed(session, seeds, now))
+
+
+def _seed(session: Session, seeds: list[PersonSeed], now: datetime) -> int:
+    """Seed the missing people in one transaction (all of them or none)."""
     created: set[str] = set()
-    with db.session() as session:
-        by_handle = {p.handle: p for p in session.scalars(select(Person))}
-        for seed in seeds:
-            if seed.handle in by_handle:
-                continue
-            person = Person(
-                handle=seed.handle,
-                name=seed.name,
-                department=seed.department,
-                organization=seed.organization,
-                created_at=utc(now),
-                updated_at=utc(now),
-            )
-            session.add(person)
-            session.flush()
-            by_handle[seed.handle] = person
-            session.add_all(PersonRole(person_id=person.id, role=role) for role in seed.roles)
-            add_identities(session, person.id, seed.identities)
-            audit.append(
-                session,
-                at=now,
-                action="person_seeded",
-                subject_id=person.id,
-                roles=list(seed.roles),
-            )
-            created.add(seed.handle)
-        for seed in seeds:
-            if seed.handle in created and seed.supervisor:
-                by_handle[seed.handle].supervisor_id = by_handle[seed.supervisor].id
+    by_handle = {p.handle: p for p in session.scalars(select(Person))}
+    for seed in seeds:
+        if seed.handle in by_handle:
+            continue
+        person = Person(
+            handle=seed.handle,
+            name=seed.name,
+            department=seed.department,
+            organization=seed.organization,
+            created_at=utc(now),
+            updated_at=utc(now),
+        )
+        session.add(person)
+        session.flush()
+        by_handle[seed.handle] = person
+        session.add_all(PersonRole(person_id=person.id, role=role) for role in seed.roles)
+        add_identities(session, person.id, seed.identities)
+        audit.append(
+            session,
+            at=now,
+            action="person_seeded",
+            subject_id=person.id,
+            roles=list(seed.roles),
+        )
+        created.add(seed.handle)
+    for seed in seeds:
+        if seed.handle in created and seed.supervisor:
+            by_handle[seed.handle].supervisor_id = by_handle[seed.supervisor].id
     return len(created)
 
 

@@ -151,6 +151,14 @@ def _reasons(reasons: Sequence[str]) -> list[str]:
     return list(reasons)
 
 
+MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL
+
+
+def is_row_id(number: int) -> bool:
+    """Whether a number a person typed could be a row's id (bigger ones overflow the driver)."""
+    return 0 < number <= MAX_ROW_ID
+
+
 def with_retry(db: Database, work: Callable[[Session], T]) -> T:
     """Run ``work`` in a session; after a unique-constraint race, once more in a fresh one."""
     try:

@@ -18,7 +18,7 @@ from bot.approvers import role_phrase
 from bot.authorizations import AuthorizationError, RequestFields
 from bot.messages import Button, Incoming, Reply
 from bot.people import PersonInfo
-from bot.records import utc, with_retry
+from bot.records import is_row_id, utc, with_retry
 from bot.storage.database import Database
 from bot.storage.models import ChecklistResult, RequestDraft
 from bot.yesno import parse_yes_no
@@ -181,7 +181,7 @@ class RequestDialog:
 
     def _own_result(self, message: Incoming, result_id: int | None) -> int | None:
         """The checklist result to link, only if it is this person's own."""
-        if result_id is None:
+        if result_id is None or not is_row_id(result_id):
             return None
         with self.db.session() as session:
             row = session.get(ChecklistResult, result_id)

@@ -14,10 +14,12 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.logs import incoming_request_id, platform, request_id
 from adapters.slack.listeners import PLATFORM, SlackBot, register
 from adapters.slack.settings import SlackSettings
 from bot.app import App
 from bot.events import claim_event
+from bot.storage.database import StorageError
 
 log = logging.getLogger("policybot.slack")
 RATE_LIMIT_RETRIES = 3
@@ -58,6 +60,7 @@ def build_bolt_app(slack: SlackBot, settings: SlackSettings) -> AsyncApp:
         logger=bolt_log,
         process_before_response=True,  # listeners ack, then spawn their work themselves
     )
+    bolt.middleware(_socket_mode_request_id)
     bolt.middleware(_deduplicate(slack.app))
     register(bolt, slack)
     return bolt
@@ -86,6 +89,16 @@ def _authorizer(settings: SlackSettings) -> Callable[..., Awaitable[AuthorizeRes
     return authorize
 
 
+async def _socket_mode_request_id(
+    req: AsyncBoltRequest, next: Callable[[], Awaitable[None]]
+) -> None:
+    """Socket Mode envelopes come without an HTTP request: give each its own request id."""
+    if req.mode == "socket_mode":
+        request_id.set(incoming_request_id(None))
+        platform.set(PLATFORM)
+    await next()
+
+
 def _deduplicate(app: App) -> Callable[..., Awaitable[BoltResponse | None]]:
     """A middleware letting each event id through once, whichever worker or retry brings it."""
 
@@ -94,9 +107,13 @@ def _deduplicate(app: App) -> Callable[..., Awaitable[BoltResponse | None]]:
     ) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if isinstance(event_id, str) and event_id:
-            first = await asyncio.to_thread(
-                claim_event, app.db, platform=PLATFORM, event_id=event_id, now=app.bot.clock()
-            )
+            try:
+                first = await asyncio.to_thread(
+                    claim_event, app.db, platform=PLATFORM, event_id=event_id, now=app.bot.clock()
+                )
+            except StorageError as error:  # the core will apologise; a retry may be answered too
+                log.warning("cannot record event %s as handled: %s", event_id, error)
+                first = True
             if not first:
                 retry = req.headers.get("x-slack-retry-num", ["?"])[0]
                 log.info("event %s already handled; ignoring (retry %s)", event_id, retry)

@@ -42,9 +42,13 @@ def events_handler(
         problem = payload_problem(request.content_type, text)
         if problem is not None:
             return _refuse(400, problem)
-        response = await bolt.async_dispatch(
-            AsyncBoltRequest(body=text, query=request.query_string, headers=dict(request.headers))
-        )
+        try:  # bolt reads ids (team, user, channel) out of the body as it builds its context
+            bolt_request = AsyncBoltRequest(
+                body=text, query=request.query_string, headers=dict(request.headers)
+            )
+        except (TypeError, ValueError, AttributeError, KeyError) as error:
+            return _refuse(400, f"the payload's fields are not of Slack's types ({error})")
+        response = await bolt.async_dispatch(bolt_request)
         if response.status == 404 and request.content_type == "application/json":
             return web.Response(status=200)  # an event nobody listens to: acknowledge, ignore
         return await to_aiohttp_response(response)

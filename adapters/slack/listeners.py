@@ -31,6 +31,7 @@ from adapters.slack.payloads import COMMAND, strip_mentions, unescape
 from bot.app import App
 from bot.contacts import remember_contact
 from bot.messages import Attachment, Button, Incoming, Reply
+from bot.storage.database import StorageError
 
 PLATFORM = "slack"
 FILES = "file_share"
@@ -96,7 +97,9 @@ class SlackBot:
             attachments=files,
         )
         try:
-            return await asyncio.to_thread(self.app.bot.handle, incoming)
+            replies = await asyncio.to_thread(self.app.bot.handle, incoming)
+            log.info("answered a Slack message: %s", ", ".join(reply.kind for reply in replies))
+            return replies
         except Exception:
             log.exception("the core failed on a Slack message")
             return [_SORRY]
@@ -104,17 +107,21 @@ class SlackBot:
             self.after_work()
 
     async def remember(self, *, team: str | None, user: str, channel: str) -> None:
-        """Keep the person's direct-message channel for later messages (reminders, approvals)."""
-        await asyncio.to_thread(
-            remember_contact,
-            self.app.db,
-            platform=PLATFORM,
-            person=user,
-            reference={"team_id": team, "user_id": user, "channel": channel},
-            now=self.app.bot.clock(),
-            display_name=self._names.get(user),
-            workspace=team,
-        )
+        """Keep the person's direct-message channel for later messages (reminders, approvals);
+        with the database unreachable the message is still answered (with an apology)."""
+        try:
+            await asyncio.to_thread(
+                remember_contact,
+                self.app.db,
+                platform=PLATFORM,
+                person=user,
+                reference={"team_id": team, "user_id": user, "channel": channel},
+                now=self.app.bot.clock(),
+                display_name=self._names.get(user),
+                workspace=team,
+            )
+        except StorageError as error:
+            log.warning("cannot keep the contact of a Slack user: %s", error)
 
     async def publish_home(self, client: AsyncWebClient, *, team: str | None, user: str) -> None:
         """Show the person's acknowledgement status and next steps on the App Home tab."""

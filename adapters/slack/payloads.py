@@ -11,7 +11,14 @@ import re
 from typing import Any
 from urllib.parse import parse_qs
 
+from bot.events import MAX_EVENT_ID_CHARS
+
 EVENT_TYPES = {"url_verification", "event_callback", "app_rate_limited"}
+HANDLED_EVENTS = {"message", "app_mention", "app_home_opened"}
+# Fields bolt or the listeners read as text: when present (and not null) they must be strings.
+_TEXT_FIELDS = ("team_id", "api_app_id", "enterprise_id", "token", "user_id", "channel_id")
+_EVENT_TEXT_FIELDS = ("user", "channel", "text", "ts", "thread_ts", "channel_type", "subtype",
+                      "bot_id", "tab", "team")  # fmt: skip
 INTERACTIVE_TYPES = {"block_actions", "view_submission", "view_closed", "block_suggestion"}
 COMMAND = "/policy"
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
@@ -46,7 +53,7 @@ def _event_problem(body: str) -> str | None:
     if data is None:
         return "the body is not a JSON object"
     kind = data.get("type")
-    if kind not in EVENT_TYPES:
+    if not isinstance(kind, str) or kind not in EVENT_TYPES:
         return f"unknown Events API payload type {kind!r}"
     if kind == "event_callback":
         event = data.get("event")
@@ -54,6 +61,12 @@ def _event_problem(body: str) -> str | None:
             return "an event_callback needs an event with a type"
         if not isinstance(data.get("event_id"), str) or not data["event_id"]:
             return "an event_callback needs an event_id"
+        if len(data["event_id"]) > MAX_EVENT_ID_CHARS:
+            return f"an event_id has at most {MAX_EVENT_ID_CHARS} characters"
+        if event["type"] in HANDLED_EVENTS and (wrong := _not_text(event, _EVENT_TEXT_FIELDS)):
+            return f"the event's {wrong} must be text"
+    if wrong := _not_text(data, _TEXT_FIELDS):
+        return f"the payload's {wrong} must be text"
     if kind == "url_verification" and not isinstance(data.get("challenge"), str):
         return "a url_verification needs a challenge"
     return None
@@ -64,14 +77,28 @@ def _interactive_problem(payload: str) -> str | None:
     if data is None:
         return "the interactive payload is not a JSON object"
     kind = data.get("type")
-    if kind not in INTERACTIVE_TYPES:
+    if not isinstance(kind, str) or kind not in INTERACTIVE_TYPES:
         return f"unknown interactive payload type {kind!r}"
     user = data.get("user")
     if not isinstance(user, dict) or not isinstance(user.get("id"), str):
         return "an interactive payload needs a user"
     if kind == "block_actions" and not _actions_ok(data.get("actions")):
         return "block_actions needs a list of actions"
+    container = data.get("container")
+    from_view = isinstance(container, dict) and container.get("type") == "view"
+    if kind == "block_actions" and not from_view and not _text_field(data, "response_url"):
+        return "block_actions on a message needs a response_url"
     return None
+
+
+def _not_text(data: dict[str, Any], fields: tuple[str, ...]) -> str | None:
+    """The first of these fields that is present but not a string, if any."""
+    return next((f for f in fields if data.get(f) is not None and not isinstance(data[f], str)),
+                None)  # fmt: skip
+
+
+def _text_field(data: dict[str, Any], key: str) -> bool:
+    return isinstance(data.get(key), str) and bool(data[key])
 
 
 def _actions_ok(actions: Any) -> bool:
@@ -85,7 +112,7 @@ def _actions_ok(actions: Any) -> bool:
 def _command_problem(form: dict[str, list[str]]) -> str | None:
     if form["command"][0] != COMMAND:
         return f"unknown slash command {form['command'][0]!r}; this app offers {COMMAND}"
-    for field in ("user_id", "channel_id"):
+    for field in ("user_id", "channel_id", "response_url"):
         if not form.get(field, [""])[0]:
             return f"a slash command needs {field}"
     return None

@@ -17,9 +17,11 @@ from adapters.teams.cards import render
 from adapters.teams.channel import Activity, Channel
 from bot.app import App
 from bot.contacts import contact_for, remember_contact
+from bot.core import records_unavailable
 from bot.events import claim_event, release_event
 from bot.help import help_reply
 from bot.messages import Attachment, Incoming, Reply
+from bot.storage.database import StorageError
 
 PLATFORM = "teams"
 IN_PLACE_KINDS = frozenset({"checklist_question", "checklist_verdict", "checklist_cancelled"})
@@ -39,11 +41,18 @@ class TeamsTurns:
         if inbound is None:
             return
         if inbound.type == "message":
-            replies = await asyncio.to_thread(self._message, inbound, activity)
+            work = self._message
         elif inbound.welcome:
-            replies = await asyncio.to_thread(self._installed, inbound, activity)
+            work = self._installed
         else:
             return
+        try:
+            replies = await asyncio.to_thread(work, inbound, activity)
+        except StorageError as error:  # the claim itself failed: nothing was done
+            log.warning("the database is unavailable: %s", error)
+            replies = [records_unavailable()]
+        if replies:
+            log.info("answered a Teams %s: %s", inbound.type, ", ".join(r.kind for r in replies))
         self.after_work()
         if replies:
             await deliver(channel, replies, replace=_card_to_replace(inbound))

@@ -83,3 +83,21 @@ async def test_a_slash_command_over_socket_mode(socket_mount: Mount, fake: FakeS
     assert ack["envelope_id"] == "env-cmd"
     [reply] = await fake.wait_for(lambda: fake.responses)
     assert "have not acknowledged" in reply["text"]
+
+
+async def test_each_socket_mode_envelope_logs_under_a_request_id_of_its_own(
+    socket_mount: Mount, fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    from adapters.logs import ContextFields
+
+    caplog.handler.addFilter(ContextFields())
+    with caplog.at_level("INFO", logger="policybot.slack"):
+        for n in (1, 2):
+            await fake.send_envelope(_event(f"EvRid{n}", "status"))
+            await fake.wait_for(lambda n=n: len(fake.of("chat.postMessage")) >= n)
+        assert socket_mount.idle is not None
+        await socket_mount.idle()
+    answered = [r for r in caplog.records if r.getMessage().startswith("answered a Slack")]
+    ids = [getattr(record, "request_id", None) for record in answered]
+    assert len(ids) == 2 and None not in ids and ids[0] != ids[1]
+    assert {getattr(record, "platform", None) for record in answered} == {"slack"}
