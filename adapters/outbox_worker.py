@@ -19,10 +19,12 @@ from adapters.server import Hook, background_hooks
 from bot import outbox
 from bot.app import App
 from bot.outbox import OutboxItem
+from bot.storage.database import StorageError
 
 log = logging.getLogger("policybot.outbox")
 MAX_HOLDS = 20  # 429s in a row for one message before it is put back for a later round
 HELD_BACK_SECONDS = 30.0
+LONGEST_HOLD_SECONDS = 30.0  # a longer Retry-After puts the message back instead of holding it
 Send = Callable[[OutboxItem], Awaitable[None]]
 
 
@@ -128,8 +130,18 @@ class OutboxWorker:
             try:
                 await self.send(item)
             except RateLimited as limited:
-                self.pacer.hold(limited.retry_after)
                 log.info("%s asked to slow down for %g s", self.platform, limited.retry_after)
+                if limited.retry_after > LONGEST_HOLD_SECONDS:  # longer than a claim should last
+                    await asyncio.to_thread(
+                        outbox.put_back,
+                        db,
+                        item.id,
+                        wait_seconds=limited.retry_after,
+                        now=clock(),
+                        claim=item.claim,
+                    )
+                    return False
+                self.pacer.hold(limited.retry_after)
                 continue
             except DeliveryFailed as failed:
                 await asyncio.to_thread(
@@ -139,6 +151,7 @@ class OutboxWorker:
                     error=failed.reason,
                     now=clock(),
                     permanent=failed.permanent,
+                    claim=item.claim,
                 )
                 return False
             except Exception as error:  # the network or a bug: try again later
@@ -149,12 +162,18 @@ class OutboxWorker:
                     item.id,
                     error=f"{type(error).__name__}: {error}",
                     now=clock(),
+                    claim=item.claim,
                 )
                 return False
             await asyncio.to_thread(outbox.mark_sent, db, item.id, clock())
             return True
         await asyncio.to_thread(  # still held back: leave it for a later round
-            outbox.put_back, db, item.id, wait_seconds=HELD_BACK_SECONDS, now=clock()
+            outbox.put_back,
+            db,
+            item.id,
+            wait_seconds=HELD_BACK_SECONDS,
+            now=clock(),
+            claim=item.claim,
         )
         return False
 
@@ -166,6 +185,10 @@ class OutboxWorker:
             self._wake.clear()
             try:
                 await self.deliver_due()
+            except StorageError as error:  # the database is away: one line, not a traceback
+                log.warning(
+                    "outbox delivery to %s waits for the database: %s", self.platform, error
+                )
             except Exception:
                 log.exception("outbox delivery to %s failed; will try again", self.platform)
 

@@ -242,12 +242,22 @@ def mark_sent(db: Database, message_id: int, now: datetime) -> None:
 
 
 def mark_failed(
-    db: Database, message_id: int, *, error: str, now: datetime, permanent: bool = False
+    db: Database,
+    message_id: int,
+    *,
+    error: str,
+    now: datetime,
+    permanent: bool = False,
+    claim: str | None = None,
 ) -> None:
-    """The send failed: try again later with backoff, or give up and say why."""
+    """The send failed: try again later with backoff, or give up and say why.
+
+    With `claim`, only while that claim still holds the message: a worker whose lease lapsed
+    (another took the message over) must not put it back.
+    """
     with db.session() as session:
         row = session.get(OutboxMessage, message_id)
-        if row is None or row.status != "sending":
+        if row is None or row.status != "sending" or (claim and row.claim_token != claim):
             return
         row.claim_token = None
         row.attempts += 1
@@ -259,12 +269,15 @@ def mark_failed(
             row.next_attempt_at = utc(now) + timedelta(seconds=5 * 2**row.attempts)
 
 
-def put_back(db: Database, message_id: int, *, wait_seconds: float, now: datetime) -> None:
+def put_back(
+    db: Database, message_id: int, *, wait_seconds: float, now: datetime, claim: str | None = None
+) -> None:
     """The platform asked us to slow down: try the message again later, counting no attempt."""
+    held = OutboxMessage.claim_token == claim if claim else OutboxMessage.claim_token.is_not(None)
     with db.session() as session:
         session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.status == "sending")
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == "sending", held)
             .values(
                 status="pending",
                 claim_token=None,
