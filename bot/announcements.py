@@ -23,7 +23,6 @@ from knowledge.diff import ClauseChange, PolicyDiff, marked
 if TYPE_CHECKING:
     from bot.publishing import Draft
 
-Sent = Queued
 LISTED_CHANGES = 6
 QUOTED_WORDS = 40
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from bot import announcements, audit, records, versions
 from bot.config import Config, Organization
 from bot.library import Library, UnknownPolicy
+from bot.outbox import Queued
 from bot.storage.database import Database
 from bot.storage.models import AlternatePhrasing, PolicyVersion, ReviewFlag
 from knowledge.checklist import Checklist
@@ -144,7 +145,7 @@ def publish(
             sent = (
                 announcements.announce(session, draft, now=now)
                 if draft.requires_ack
-                else announcements.Sent(0, 0)
+                else Queued(0, 0)
             )
             announcements.tell_hr(session, draft, flags, now=now)
             audit.append(
