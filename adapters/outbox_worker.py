@@ -15,7 +15,9 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from adapters.server import Hook, background_hooks
+from aiohttp import web
+
+from adapters.server import SHUTDOWN_GRACE_SECONDS, Hook
 from bot import outbox
 from bot.app import App
 from bot.outbox import OutboxItem
@@ -85,6 +87,7 @@ class OutboxWorker:
         self.pacer = Pacer(app.config.delivery.per_second(platform))
         self._wake = asyncio.Event()
         self._round = asyncio.Lock()
+        self._stopping = False
 
     def poke(self) -> None:
         """Deliver soon: something may just have been queued."""
@@ -103,7 +106,7 @@ class OutboxWorker:
         """Claim and send batches until nothing is due (waiting out any hold between them)."""
         db, clock = self.app.db, self.app.bot.clock
         sent = 0
-        while True:
+        while not self._stopping:
             await self.pacer.settle()
             items = await asyncio.to_thread(
                 outbox.claim_due, db, platform=self.platform, now=clock()
@@ -111,6 +114,7 @@ class OutboxWorker:
             if not items:
                 return sent
             sent += await self._deliver(items)
+        return sent
 
     async def _deliver(self, items: list[OutboxItem]) -> int:
         """Send claimed messages, a few at a time at the paced rate; the number that got through."""
@@ -127,6 +131,11 @@ class OutboxWorker:
         db, clock = self.app.db, self.app.bot.clock
         for _ in range(MAX_HOLDS):
             await self.pacer.wait()
+            if self._stopping:  # shutting down: release it now rather than at the lease's end
+                await asyncio.to_thread(
+                    outbox.put_back, db, item.id, wait_seconds=0, now=clock(), claim=item.claim
+                )
+                return False
             try:
                 await self.send(item)
             except RateLimited as limited:
@@ -178,8 +187,8 @@ class OutboxWorker:
         return False
 
     async def run(self) -> None:
-        """Deliver forever: on every poke, and every `interval` seconds."""
-        while True:
+        """Deliver until stopped: on every poke, and every `interval` seconds."""
+        while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.interval)
             self._wake.clear()
@@ -193,5 +202,20 @@ class OutboxWorker:
                 log.exception("outbox delivery to %s failed; will try again", self.platform)
 
     def hooks(self) -> tuple[Hook, Hook]:
-        """Start-up and clean-up hooks running the loop."""
-        return background_hooks(self.run)
+        """Start-up and clean-up hooks running the loop; at shutdown, sends under way finish
+        (up to the server's grace period) and claimed messages not yet sent are released."""
+        tasks: list[asyncio.Task[None]] = []
+
+        async def start(_web_app: web.Application) -> None:
+            tasks.append(asyncio.create_task(self.run()))
+
+        async def stop(_web_app: web.Application) -> None:
+            self._stopping = True
+            self._wake.set()
+            for task in tasks:
+                try:
+                    await asyncio.wait_for(task, SHUTDOWN_GRACE_SECONDS)
+                except TimeoutError:
+                    log.warning("outbox delivery to %s cut short at shutdown", self.platform)
+
+        return start, stop

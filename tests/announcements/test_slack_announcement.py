@@ -82,3 +82,23 @@ async def test_a_crash_halfway_sends_nothing_twice(app: App, fake: FakeSlack, cl
     assert statuses(app) == ["sent"] * 6
     assert all(len(announcements_to(fake, user)) == 1 for user in PEOPLE)
     assert fake.of("conversations.history"), "the message in doubt was looked up first"
+
+
+async def test_shutdown_finishes_the_send_under_way_and_releases_the_rest(
+    app: App, fake: FakeSlack
+) -> None:
+    publish_change(app)
+    fake.hold_post = 1  # the first message is in flight when the server is told to stop
+    delivery = worker(app, fake)
+    start, stop = delivery.hooks()
+    await start(None)  # type: ignore[arg-type]
+    delivery.poke()
+    await asyncio.wait_for(fake.held.wait(), 10)
+    stopping = asyncio.ensure_future(stop(None))  # type: ignore[arg-type]
+    await asyncio.sleep(0)  # the stop has begun while the send is still under way
+    fake.release.set()
+    await stopping
+    after = statuses(app)
+    assert "sending" not in after, "nothing is left claimed by the stopped worker"
+    assert after.count("sent") >= 1 and "pending" in after
+    assert all(len(announcements_to(fake, user)) <= 1 for user in PEOPLE)
