@@ -70,16 +70,9 @@ def _seed(session: Session, seeds: list[PersonSeed], now: datetime) -> int:
     for seed in seeds:
         if seed.handle in by_handle:
             continue
-        person = Person(
-            handle=seed.handle,
-            name=seed.name,
-            department=seed.department,
-            organization=seed.organization,
-            created_at=utc(now),
-            updated_at=utc(now),
+        person = new_person(
+            session, seed.handle, seed.name, seed.department, seed.organization, now=now
         )
-        session.add(person)
-        session.flush()
         by_handle[seed.handle] = person
         session.add_all(PersonRole(person_id=person.id, role=role) for role in seed.roles)
         add_identities(session, person.id, seed.identities)
@@ -95,6 +88,29 @@ def _seed(session: Session, seeds: list[PersonSeed], now: datetime) -> int:
         if seed.handle in created and seed.supervisor:
             by_handle[seed.handle].supervisor_id = by_handle[seed.supervisor].id
     return len(created)
+
+
+def new_person(
+    session: Session,
+    handle: str,
+    name: str,
+    department: str | None,
+    organization: str | None,
+    *,
+    now: datetime,
+) -> Person:
+    """Add a person to the staff list in the caller's transaction; the row, with its id."""
+    person = Person(
+        handle=handle,
+        name=name,
+        department=department,
+        organization=organization,
+        created_at=utc(now),
+        updated_at=utc(now),
+    )
+    session.add(person)
+    session.flush()
+    return person
 
 
 def add_identities(session: Session, person_id: int, identities: Iterable[tuple[str, str]]) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot import audit
 from bot.config import ROLES, normalize_role
-from bot.people import add_identities
+from bot.people import add_identities, new_person
 from bot.records import utc
 from bot.storage.database import Database
 from bot.storage.models import Person, PersonIdentity, PersonRole
@@ -216,16 +216,9 @@ def _apply(
 ) -> None:
     person = existing.get(row.handle)
     if person is None:
-        person = Person(
-            handle=row.handle,
-            name=row.name,
-            department=row.department,
-            organization=row.organization,
-            created_at=utc(now),
-            updated_at=utc(now),
+        person = new_person(
+            session, row.handle, row.name, row.department, row.organization, now=now
         )
-        session.add(person)
-        session.flush()
         existing[row.handle] = person
         report.created += 1
         audit.append(session, at=now, action="person_imported", subject_id=person.id, source=source)
