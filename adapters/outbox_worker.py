@@ -86,8 +86,10 @@ class OutboxWorker:
         self.concurrency = concurrency
         self.pacer = Pacer(app.config.delivery.per_second(platform))
         self._wake = asyncio.Event()
+        self.waiting = asyncio.Event()  # set while the loop waits for its next round
         self._round = asyncio.Lock()
         self._stopping = False
+        self._task: asyncio.Task[None] | None = None
 
     def poke(self) -> None:
         """Deliver soon: something may just have been queued."""
@@ -187,10 +189,22 @@ class OutboxWorker:
         return False
 
     async def run(self) -> None:
-        """Deliver until stopped: on every poke, and every `interval` seconds."""
+        """Deliver until stopped: when this process queues a message, on every poke, and every
+        `interval` seconds (for messages other processes queued)."""
+        loop = asyncio.get_running_loop()
+
+        def queued() -> None:  # called in the thread that committed
+            loop.call_soon_threadsafe(self.poke)
+
+        unsubscribe = self.app.db.subscribe(outbox.QUEUED, queued)
+        try:
+            await self._loop()
+        finally:
+            unsubscribe()
+
+    async def _loop(self) -> None:
+        """A round at once (messages queued while no worker ran), then one per wake-up."""
         while not self._stopping:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.interval)
             self._wake.clear()
             try:
                 await self.deliver_due()
@@ -200,22 +214,34 @@ class OutboxWorker:
                 )
             except Exception:
                 log.exception("outbox delivery to %s failed; will try again", self.platform)
+            self.waiting.set()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.interval)
+            self.waiting.clear()
+
+    async def start(self) -> None:
+        """Run the loop in a task of its own until :meth:`stop`."""
+        self._task = asyncio.create_task(self.run())
+
+    async def stop(self) -> None:
+        """Stop the loop: sends under way finish (up to the server's grace period) and claimed
+        messages not yet sent are released."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is None:
+            return
+        try:
+            await asyncio.wait_for(self._task, SHUTDOWN_GRACE_SECONDS)
+        except TimeoutError:
+            log.warning("outbox delivery to %s cut short at shutdown", self.platform)
 
     def hooks(self) -> tuple[Hook, Hook]:
-        """Start-up and clean-up hooks running the loop; at shutdown, sends under way finish
-        (up to the server's grace period) and claimed messages not yet sent are released."""
-        tasks: list[asyncio.Task[None]] = []
+        """The server's start-up and clean-up hooks for :meth:`start` and :meth:`stop`."""
 
         async def start(_web_app: web.Application) -> None:
-            tasks.append(asyncio.create_task(self.run()))
+            await self.start()
 
         async def stop(_web_app: web.Application) -> None:
-            self._stopping = True
-            self._wake.set()
-            for task in tasks:
-                try:
-                    await asyncio.wait_for(task, SHUTDOWN_GRACE_SECONDS)
-                except TimeoutError:
-                    log.warning("outbox delivery to %s cut short at shutdown", self.platform)
+            await self.stop()
 
         return start, stop

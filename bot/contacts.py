@@ -41,7 +41,14 @@ def remember_contact(
     display_name: str | None = None,
     workspace: str | None = None,
 ) -> None:
-    """Store or refresh how to reach a person; the newest reference replaces the old one."""
+    """Store or refresh how to reach a person; the newest reference replaces the old one.
+
+    Most messages come from people whose reference is stored and unchanged: a read without a
+    transaction confirms it, and nothing is written."""
+    with db.autocommit() as session:
+        known = session.scalars(_query(platform, person)).first()
+        if known is not None and _same(known, reference, display_name, workspace):
+            return
 
     def work(session: Session) -> None:
         row = session.scalars(_query(platform, person)).first()
@@ -57,12 +64,8 @@ def remember_contact(
                 )
             )
             return
-        if (row.reference, row.display_name, row.workspace) == (
-            reference,
-            display_name or row.display_name,
-            workspace or row.workspace,
-        ):
-            return  # unchanged: no write on every message
+        if _same(row, reference, display_name, workspace):
+            return  # changed back by another message meanwhile
         row.reference, row.updated_at = dict(reference), utc(now)
         row.display_name = display_name or row.display_name
         row.workspace = workspace or row.workspace
@@ -72,7 +75,7 @@ def remember_contact(
 
 def contact_for(db: Database, *, platform: str, person: str) -> Contact | None:
     """The stored reference of one person, or None if they never talked to the bot."""
-    with db.session() as session:
+    with db.autocommit() as session:
         row = session.scalars(_query(platform, person)).first()
         return _contact(row) if row else None
 
@@ -91,6 +94,20 @@ def list_contacts(db: Database, platform: str | None = None) -> list[Contact]:
 def _query(platform: str, person: str) -> Any:
     return select(ConversationReference).where(
         ConversationReference.platform == platform, ConversationReference.person == person
+    )
+
+
+def _same(
+    row: ConversationReference,
+    reference: dict[str, Any],
+    display_name: str | None,
+    workspace: str | None,
+) -> bool:
+    """Whether storing this reference would change nothing (a missing name keeps the old)."""
+    return (row.reference, row.display_name, row.workspace) == (
+        reference,
+        display_name or row.display_name,
+        workspace or row.workspace,
     )
 
 

@@ -24,7 +24,7 @@ def claim_event(db: Database, *, platform: str, event_id: str, now: datetime) ->
     if not event_id or len(event_id) > MAX_EVENT_ID_CHARS:
         raise ValueError("an event id must be 1 to 200 characters")
     try:
-        with db.session() as session:
+        with db.autocommit() as session:  # one INSERT: its own transaction
             session.add(ProcessedEvent(platform=platform, event_id=event_id, received_at=utc(now)))
     except IntegrityError:
         return False

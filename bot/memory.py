@@ -40,24 +40,29 @@ def remember(
 
 def recall(db: Database, message: Incoming, key: str) -> dict[str, Any] | None:
     """The value kept under the key, if any."""
-    with db.session() as session:
+    with db.autocommit() as session:
         row = session.scalars(_query(message, key)).first()
         return dict(row.value) if row else None
 
 
 def forget(db: Database, message: Incoming, key: str) -> dict[str, Any] | None:
     """Remove and return the value kept under the key (each worker gets it at most once)."""
-    with db.session() as session:
-        row = session.scalars(_query(message, key)).first()
-        if row is None:
-            return None
-        value = dict(row.value)
-        gone = session.execute(delete(ConversationMemory).where(ConversationMemory.id == row.id))
-        return value if getattr(gone, "rowcount", 0) == 1 else None
+    gone = (
+        delete(ConversationMemory)
+        .where(*_conditions(message, key))
+        .returning(ConversationMemory.value)
+    )
+    with db.autocommit() as session:  # one DELETE: whoever deletes the row gets its value
+        value = session.execute(gone).scalars().first()
+    return None if value is None else dict(value)
 
 
 def _query(message: Incoming, key: str) -> Any:
-    return select(ConversationMemory).where(
+    return select(ConversationMemory).where(*_conditions(message, key))
+
+
+def _conditions(message: Incoming, key: str) -> tuple[Any, ...]:
+    return (
         ConversationMemory.platform == message.platform,
         ConversationMemory.person == message.person,
         ConversationMemory.conversation == message.conversation,

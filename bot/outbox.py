@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.messages import Reply, reply_from_dict, reply_to_dict
 from bot.records import utc
-from bot.storage.database import Database
+from bot.storage.database import Database, announce_after_commit
 from bot.storage.models import OutboxMessage, Person, PersonIdentity
 
 LEASE = timedelta(minutes=2)
@@ -28,6 +28,7 @@ CHUNK = 500
 NO_PLATFORM = "this person has no chat platform on record"
 MAX_ATTEMPTS = 6
 PLATFORM_ORDER = ("slack", "teams", "console")
+QUEUED = "outbox"  # the topic announced after a commit that queued messages
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ def enqueue(session: Session, *, person_id: int, topic: str, reply: Reply, now: 
             created_at=utc(now),
         )
     )
+    announce_after_commit(session, QUEUED)
 
 
 def enqueue_many(
@@ -121,6 +123,7 @@ def enqueue_many(
     ]
     if rows:
         session.execute(insert(OutboxMessage), rows)
+        announce_after_commit(session, QUEUED)
     unreachable = sum(1 for row in rows if row["platform"] is None)
     return Queued(len(rows) - unreachable, unreachable)
 

@@ -371,7 +371,7 @@ def ack_status(db: Database, *, platform: str, person: str, policy_id: str) -> A
         .order_by(Acknowledgement.version.desc())
         .limit(1)
     )
-    with db.session() as session:
+    with db.autocommit() as session:
         newest = _newest_version(session, policy_id)
         basis = ack_basis(session, policy_id)
         latest = session.execute(query).first()
@@ -462,7 +462,7 @@ def load_checklist_draft(
     db: Database, platform: str, person: str, conversation: str
 ) -> DraftRow | None:
     """The unfinished checklist of a person in a conversation, or None."""
-    with db.session() as session:
+    with db.autocommit() as session:
         row = session.scalars(_draft_query(platform, person, conversation)).first()
         return None if row is None else _draft_row(row)
 

@@ -192,7 +192,7 @@ class RequestDialog:
             return result_id if mine else None
 
     def _load(self, message: Incoming) -> dict[str, Any] | None:
-        with self.db.session() as session:
+        with self.db.autocommit() as session:
             row = session.scalars(_query(message)).first()
             return dict(row.fields) if row else None
 

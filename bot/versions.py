@@ -124,6 +124,6 @@ def signature(db: Database) -> tuple[int | None, int | None]:
         select(func.max(PolicyVersion.id)).scalar_subquery(),
         select(func.max(AlternatePhrasing.id)).scalar_subquery(),
     )
-    with db.session() as session:
+    with db.autocommit() as session:
         row = session.execute(query).one()
     return row[0], row[1]

@@ -48,7 +48,6 @@ class SlackBot:
 
     def __init__(self, app: App) -> None:
         self.app = app
-        self.after_work: Callable[[], None] = lambda: None  # e.g. wake the outbox delivery
         self._names: dict[str, str | None] = {}
         self._in_flight = 0
         self._tasks: set[asyncio.Future[None]] = set()
@@ -103,8 +102,6 @@ class SlackBot:
         except Exception:
             log.exception("the core failed on a Slack message")
             return [_SORRY]
-        finally:
-            self.after_work()
 
     async def remember(self, *, team: str | None, user: str, channel: str) -> None:
         """Keep the person's direct-message channel for later messages (reminders, approvals);
@@ -259,7 +256,12 @@ def _after_ack(slack: SlackBot) -> Callable[[Listener], Listener]:
         async def run(**kwargs: Any) -> None:
             if "ack" in kwargs:
                 await kwargs["ack"]()
-            slack.spawn(listener(**kwargs))
+
+            async def body() -> None:
+                with slack.app.db.announcements_held():  # the reply first, then what it queued
+                    await listener(**kwargs)
+
+            slack.spawn(body())
 
         return run
 

@@ -25,7 +25,6 @@ def mount_slack(app: App, environ: Mapping[str, str], *, socket_mode: bool = Fal
     bolt = build_bolt_app(slack, settings)
     open_session, close_session = _shared_http_session(bolt)
     delivery = slack_worker(app, _clients(bolt, settings))
-    slack.after_work = delivery.poke
     start_delivery, stop_delivery = delivery.hooks()
     if not socket_mode:
         return Mount(

@@ -9,6 +9,7 @@ through the Bot Connector, retrying as `RetryPolicy` says (botbuilder's own retr
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -51,6 +52,7 @@ T = TypeVar("T")
 # same codes as a frozenset give the same policy in microseconds.
 ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)  # type: ignore[assignment]
 TokenProvider = Callable[[], str]
+KEPT_CONNECTORS = 64  # one per service URL a tenant uses; a handful in practice
 
 
 class Unauthorized(Exception):
@@ -222,28 +224,49 @@ class _SdkConfiguration:
 
 
 class _Authentication(ConfigurationBotFrameworkAuthentication):  # type: ignore[misc]
-    """botbuilder's authentication, handing out connectors without their own retries."""
+    """botbuilder's authentication, handing out connectors without their own retries, kept
+    for reuse."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._connectors: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 
     async def authenticate_request(self, activity: Any, auth_header: str | None) -> Any:
         result = await super().authenticate_request(activity, auth_header)
         if result.connector_factory is not None:
-            result.connector_factory = _NoRetryConnectorFactory(result.connector_factory)
+            result.connector_factory = _ReusedConnectorFactory(
+                result.connector_factory, self._connectors
+            )
         return result
 
     def create_connector_factory(self, claims_identity: Any) -> Any:
-        return _NoRetryConnectorFactory(super().create_connector_factory(claims_identity))
+        inner = super().create_connector_factory(claims_identity)
+        return _ReusedConnectorFactory(inner, self._connectors)
 
 
-class _NoRetryConnectorFactory(ConnectorFactory):  # type: ignore[misc]
-    """Connectors whose HTTP layer never retries: msrest would retry 5xx for seconds on its own,
-    and never 429; `with_retries` is the single place that decides."""
+class _ReusedConnectorFactory(ConnectorFactory):  # type: ignore[misc]
+    """Connectors kept per bot identity, service URL and audience, whose HTTP layer never
+    retries.
 
-    def __init__(self, inner: Any) -> None:
-        self._inner = inner
+    botbuilder builds a new client, with its own HTTP session and connection, for every turn;
+    reusing one keeps the connection (and, in production, its TLS session) open. msrest would
+    retry 5xx for seconds on its own, and never 429; `with_retries` is the single place that
+    decides.
+    """
+
+    def __init__(self, inner: Any, kept: OrderedDict[tuple[Any, ...], Any]) -> None:
+        self._inner, self._kept = inner, kept
 
     async def create(self, service_url: str, audience: str | None = None) -> Any:
-        client = await self._inner.create(service_url, audience)
-        client.config.retry_policy.policy = Retry(total=0, read=False)
+        key = (getattr(self._inner, "_app_id", None), service_url, audience)
+        client = self._kept.get(key)
+        if client is None:
+            client = await self._inner.create(service_url, audience)
+            client.config.retry_policy.policy = Retry(total=0, read=False)
+            self._kept[key] = client
+            while len(self._kept) > KEPT_CONNECTORS:
+                self._kept.popitem(last=False)
+        self._kept.move_to_end(key)
         return client
 
 

@@ -39,7 +39,6 @@ def mount_teams(
     endpoint = MessagesEndpoint(gateway, turns)
     notifier = TeamsNotifier(app, gateway)
     worker = OutboxWorker(app, "teams", teams_sender(notifier))
-    turns.after_work = worker.poke
     start, stop = worker.hooks()
     return TeamsMount(
         name="teams",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from adapters.downloads import DownloadError, fetch_file
 from adapters.teams.activities import Inbound, conversation_reference, read_activity
@@ -33,7 +33,6 @@ class TeamsTurns:
 
     def __init__(self, app: App) -> None:
         self.app = app
-        self.after_work: Callable[[], None] = lambda: None  # e.g. wake the outbox delivery
 
     async def on_activity(self, activity: Activity, channel: Channel) -> None:
         """Handle one authenticated activity; types the bot does not use are ignored."""
@@ -46,16 +45,16 @@ class TeamsTurns:
             work = self._installed
         else:
             return
-        try:
-            replies = await asyncio.to_thread(work, inbound, activity)
-        except StorageError as error:  # the claim itself failed: nothing was done
-            log.warning("the database is unavailable: %s", error)
-            replies = [records_unavailable()]
-        if replies:
-            log.info("answered a Teams %s: %s", inbound.type, ", ".join(r.kind for r in replies))
-        self.after_work()
-        if replies:
-            await deliver(channel, replies, replace=_card_to_replace(inbound))
+        with self.app.db.announcements_held():  # the reply first, then what it queued
+            try:
+                replies = await asyncio.to_thread(work, inbound, activity)
+            except StorageError as error:  # the claim itself failed: nothing was done
+                log.warning("the database is unavailable: %s", error)
+                replies = [records_unavailable()]
+            if replies:
+                kinds = ", ".join(r.kind for r in replies)
+                log.info("answered a Teams %s: %s", inbound.type, kinds)
+                await deliver(channel, replies, replace=_card_to_replace(inbound))
 
     def _message(self, inbound: Inbound, activity: Activity) -> list[Reply] | None:
         """The core's replies to a message, or None when it was already handled."""

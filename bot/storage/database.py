@@ -12,8 +12,9 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from bot.storage.liveness import check_connections_on_checkout
+
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
 
@@ -30,6 +33,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 BUSY_TIMEOUT_SECONDS = 15.0
 CONNECT_TIMEOUT_SECONDS = 10
 _PG_MIGRATION_LOCK = 7_031_998_421  # arbitrary key for pg_advisory_xact_lock
+_ANNOUNCED = "policybot_announced_topics"
+_HELD: ContextVar[set[str] | None] = ContextVar("policybot_held_topics", default=None)
 
 
 class StorageError(RuntimeError):
@@ -212,7 +217,9 @@ def _create_engine(url: URL, path: Path | None) -> Engine:
             connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
         if "application_name" not in query_keys:
             connect_args["application_name"] = "policybot"
-        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        engine = create_engine(url, connect_args=connect_args)
+        check_connections_on_checkout(engine)
+        return engine
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     sqlite_args = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDS}
@@ -221,6 +228,12 @@ def _create_engine(url: URL, path: Path | None) -> Engine:
     engine = create_engine(url, connect_args=sqlite_args, **pool_args)
     event.listen(engine, "connect", _on_sqlite_connect(in_memory))
     return engine
+
+
+def announce_after_commit(session: Session, topic: str) -> None:
+    """Tell the topic's subscribers once the session's transaction commits (e.g. "outbox": a
+    message was queued, so the delivery loop of this process should wake up)."""
+    session.info.setdefault(_ANNOUNCED, set()).add(topic)
 
 
 class Database:
@@ -248,6 +261,11 @@ class Database:
             reason = f"unknown kind of database ({error})"
             raise StorageError(f"cannot use the database at {self.where}: {reason}") from None
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+        self._subscribers: dict[str, list[Callable[[], None]]] = {}
+        self._autocommit_sessions = self._sessions
+        if self._url.get_backend_name() != "sqlite":
+            autocommit = self._engine.execution_options(isolation_level="AUTOCOMMIT")
+            self._autocommit_sessions = sessionmaker(autocommit, expire_on_commit=False)
 
     @property
     def where(self) -> str:
@@ -287,8 +305,58 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """Yield a Session in a transaction: committed on success, rolled back on error."""
-        with self._translated_errors(), self._sessions() as session, session.begin():
+        """Yield a Session in a transaction: committed on success, rolled back on error.
+
+        After the commit, the subscribers of each topic the work announced are called."""
+        with self._translated_errors(), self._sessions() as session:
+            with session.begin():
+                yield session
+            self._after_commit(session)
+
+    def subscribe(self, topic: str, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call `callback` (in the committing thread) after each commit in this process that
+        announced `topic` (see :func:`announce_after_commit`); returns the unsubscribe."""
+        self._subscribers.setdefault(topic, []).append(callback)
+        return lambda: self._subscribers[topic].remove(callback)
+
+    @contextmanager
+    def announcements_held(self) -> Iterator[None]:
+        """Hold back what commits made within announce (in this context and in the threads it
+        starts with ``asyncio.to_thread``) until the block ends.
+
+        An adapter holds them over a turn, so the person's own reply goes out before the
+        outbox delivery that the turn caused begins.
+        """
+        held: set[str] = set()
+        token = _HELD.set(held)
+        try:
+            yield
+        finally:
+            _HELD.reset(token)
+            self._tell(held)
+
+    def _after_commit(self, session: Session) -> None:
+        topics = session.info.pop(_ANNOUNCED, set())
+        held = _HELD.get()
+        if held is None:
+            self._tell(topics)
+        else:
+            held.update(topics)
+
+    def _tell(self, topics: set[str]) -> None:
+        for topic in topics:
+            for callback in list(self._subscribers.get(topic, ())):
+                callback()
+
+    @contextmanager
+    def autocommit(self) -> Iterator[Session]:
+        """Yield a Session whose statements each commit on their own, for reads that need no
+        snapshot and changes made in one statement.
+
+        On a database server this saves the BEGIN and COMMIT round trips that :meth:`session`
+        costs; the hot path of every message uses it. On SQLite it is :meth:`session`.
+        """
+        with self._translated_errors(), self._autocommit_sessions() as session, session.begin():
             yield session
 
     def migrate(self) -> None:

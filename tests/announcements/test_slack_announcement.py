@@ -102,3 +102,19 @@ async def test_shutdown_finishes_the_send_under_way_and_releases_the_rest(
     assert "sending" not in after, "nothing is left claimed by the stopped worker"
     assert after.count("sent") >= 1 and "pending" in after
     assert all(len(announcements_to(fake, user)) <= 1 for user in PEOPLE)
+
+
+async def test_a_message_queued_in_this_process_goes_out_at_once_not_at_the_next_poll(
+    app: App, fake: FakeSlack
+) -> None:
+    delivery = worker(app, fake)
+    delivery.interval = 3600  # only the commit's signal can wake it within the test
+    start, stop = delivery.hooks()
+    await start(None)  # type: ignore[arg-type]
+    try:
+        await asyncio.wait_for(delivery.waiting.wait(), 10)  # its first round found nothing
+        publish_change(app)
+        await fake.wait_for(lambda: len(fake.of("chat.postMessage")) == 6)
+    finally:
+        await stop(None)  # type: ignore[arg-type]
+    assert statuses(app) == ["sent"] * 6

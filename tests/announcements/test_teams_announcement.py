@@ -36,6 +36,14 @@ def config_file(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+async def teams(teams: Teams) -> Teams:
+    """The server without its own delivery loop: each test's workers do the delivering."""
+    assert teams.mount.outbox is not None
+    await teams.mount.outbox.stop()
+    return teams
+
+
 async def met(teams: Teams) -> None:
     """Everyone has talked to the bot once, so Teams lets it write to them."""
     for person in PEOPLE:

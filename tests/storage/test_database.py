@@ -19,6 +19,7 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from bot.storage import Database, StorageError, default_url
+from bot.storage.database import announce_after_commit
 from bot.storage.models import Base, Policy, PolicyVersion
 from tests.storage.conftest import store_version
 
@@ -252,3 +253,31 @@ def test_in_memory_database_works() -> None:
     with Database("sqlite://") as database:
         database.migrate()
         assert database.check() is None
+
+
+def test_subscribers_hear_of_a_commit_that_announced_their_topic_and_not_of_a_rollback(
+    db: Database,
+) -> None:
+    heard: list[str] = []
+    unsubscribe = db.subscribe("outbox", lambda: heard.append("outbox"))
+    with pytest.raises(RuntimeError), db.session() as session:
+        announce_after_commit(session, "outbox")
+        raise RuntimeError("rolled back")
+    with db.session() as session:
+        session.add(Policy(id="quiet", organization="o", title="t"))  # announces nothing
+    assert heard == []
+    with db.session() as session:
+        announce_after_commit(session, "outbox")
+        announce_after_commit(session, "outbox")
+    assert heard == ["outbox"]
+    unsubscribe()
+    with db.session() as session:
+        announce_after_commit(session, "outbox")
+    assert heard == ["outbox"]
+
+
+def test_autocommit_sessions_read_and_write_single_statements(db: Database) -> None:
+    with db.autocommit() as session:
+        session.add(Policy(id="alone", organization="o", title="t"))
+    with db.autocommit() as session:
+        assert session.scalars(select(Policy.id)).all() == ["alone"]

@@ -96,3 +96,23 @@ def test_timestamps_are_timestamptz_and_read_back_in_utc_whatever_the_session_zo
     assert kind == "timestamp with time zone"
     assert zone == "America/Chicago" and raw is not None and raw.utcoffset() == timedelta(hours=-5)
     assert stored == local and stored.tzinfo is UTC and stored.hour == 14
+
+
+@postgres_only
+def test_connections_the_server_closed_are_replaced_before_anyone_uses_them(
+    database_url: str,
+) -> None:
+    with Database(database_url) as database:
+        database.migrate()
+        with database.session() as first, database.session() as second:  # two in the pool
+            first.execute(text("SELECT 1"))
+            second.execute(text("SELECT 1"))
+        with Database(database_url) as admin, admin.autocommit() as session:
+            cut = session.execute(
+                text("SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
+                     "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            ).scalar_one()  # fmt: skip
+        assert cut >= 2  # what a server restart does to every idle connection
+        for _ in range(3):  # each pooled connection in turn: none fails
+            with database.session() as session:
+                assert session.execute(text("SELECT 41 + 1")).scalar_one() == 42
