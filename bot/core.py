@@ -26,6 +26,7 @@ from bot.publishing import MIN_WORDS as MIN_DOCUMENT_WORDS
 from bot.publishing import compare_versions
 from bot.request_dialog import RequestDialog
 from bot.storage.database import Database, StorageError
+from bot.underway import Underway, read_underway
 from bot.yesno import parse_yes_no
 from knowledge.matcher import MatchResult, Outcome
 from knowledge.text import clean_control, collapse_spaces
@@ -76,7 +77,8 @@ class PolicyBot:
             return [records_unavailable()]
 
     def _handle(self, message: Incoming) -> list[Reply]:
-        self.library.refresh(self.db)
+        underway = read_underway(self.db, message)
+        self.library.refresh(self.db, underway.library_signature)
         if message.attachments or len(message.text.split()) >= MIN_DOCUMENT_WORDS:
             waiting = self.publishing.waiting(message)
             if waiting is not None and waiting.get("step") == "document":
@@ -102,10 +104,12 @@ class PolicyBot:
             policy_id = self._policy_id(message)
         except UnknownPolicy as error:
             return [_notice("error", f"Sorry, {error.args[0]}.")]
-        return self._route(message, policy_id, text)
+        return self._route(message, policy_id, text, underway)
 
-    def _route(self, message: Incoming, policy_id: str, text: str) -> list[Reply]:
-        if self.requests.active(message):
+    def _route(
+        self, message: Incoming, policy_id: str, text: str, underway: Underway
+    ) -> list[Reply]:
+        if underway.request_draft and self.requests.active(message):
             return [
                 self.requests.step(
                     message,
@@ -119,8 +123,8 @@ class PolicyBot:
             return self.start_checklist(message, policy_id, match.group("draft"))
         if text.lower().rstrip(".!") == "keep draft":
             return [self.checklists.keep_draft(message)]
-        if self.checklists.active(message):
-            return self._checklist_turn(message, policy_id, text)
+        if underway.checklist_draft and self.checklists.active(message):
+            return self._checklist_turn(message, policy_id, text, underway)
         if BUTTON_COMMAND.fullmatch(text.lower()):
             return [
                 _notice(
@@ -129,7 +133,7 @@ class PolicyBot:
                     "nothing now. Type 'check' to start a new one.",
                 )
             ]
-        return self._command(message, policy_id, text)
+        return self._command(message, policy_id, text, underway)
 
     def start_checklist(self, message: Incoming, policy_id: str, draft: str | None) -> list[Reply]:
         """Begin the "can I post this?" checklist, reading the pasted draft if any."""
@@ -139,7 +143,9 @@ class PolicyBot:
             return [_notice("error", f"There is no checklist for the {policy.title} yet.")]
         return self.checklists.start(message, policy, checklist, (draft or "").strip() or None)
 
-    def _checklist_turn(self, message: Incoming, policy_id: str, text: str) -> list[Reply]:
+    def _checklist_turn(
+        self, message: Incoming, policy_id: str, text: str, underway: Underway
+    ) -> list[Reply]:
         """An answer moves the checklist on; anything else is handled, then the question repeats."""
         policy = self.library.policy(policy_id)
         checklist = self.library.checklist(policy_id)
@@ -155,11 +161,13 @@ class PolicyBot:
                 )
             ]
         else:
-            replies = self._command(message, policy_id, text)
+            replies = self._command(message, policy_id, text, underway)
         reminder = self.checklists.reminder(message, policy, checklist)
         return [*replies, reminder] if reminder else replies
 
-    def _command(self, message: Incoming, policy_id: str, text: str) -> list[Reply]:
+    def _command(
+        self, message: Incoming, policy_id: str, text: str, underway: Underway
+    ) -> list[Reply]:
         command = text.lower().rstrip(".!")
         if command in ("help", "?", "/help", "menu"):
             return [help_reply(self.library.policy(policy_id))]
@@ -183,7 +191,11 @@ class PolicyBot:
             return [self.feedback(message, policy_id, match["clause"], match["vote"] == "yes")]
         if (workflow := self.approvals.handle(message, policy_id, text)) is not None:
             return workflow
-        if command.isdigit() and (offered := memory.recall(self.db, message, _CHOICES)):
+        if (
+            command.isdigit()
+            and underway.remembers
+            and (offered := memory.recall(self.db, message, _CHOICES))
+        ):
             return [self._choose(message, offered, int(command))]
         if parse_yes_no(command) is not None and len(command.split()) <= 2:
             return [
@@ -196,7 +208,7 @@ class PolicyBot:
             ]
         if clause_id := self._named_clause(policy_id, command):
             return [self._show(message, policy_id, clause_id, question=text)]
-        return [self.answer(message, policy_id, text)]
+        return [self.answer(message, policy_id, text, forget=underway.remembers)]
 
     def consult(self, policy_id: str, question: str, top_k: int | None = None) -> MatchResult:
         """Match a question against the policy; questions it cannot answer are logged for HR."""
@@ -213,10 +225,16 @@ class PolicyBot:
             )
         return result
 
-    def answer(self, message: Incoming, policy_id: str, question: str) -> Reply:
-        """Answer a question from the policy, offer a choice, or say it does not know."""
+    def answer(
+        self, message: Incoming, policy_id: str, question: str, *, forget: bool = True
+    ) -> Reply:
+        """Answer a question from the policy, offer a choice, or say it does not know.
+
+        A choice offered before is forgotten (`forget` False: the caller knows there is none).
+        """
         result = self.consult(policy_id, question)
-        memory.forget(self.db, message, _CHOICES)
+        if forget:
+            memory.forget(self.db, message, _CHOICES)
         if result.outcome is Outcome.DID_YOU_MEAN:
             choices = [match.clause.id for match in result.matches]
             pending = {"policy_id": policy_id, "clause_ids": choices, "question": question}

@@ -92,9 +92,12 @@ class Library:
     def analyzer(self, policy_id: str) -> Analyzer:
         return self.matcher.index(policy_id).analyzer
 
-    def refresh(self, db: Database) -> bool:
-        """Rebuild from the database if a version or phrasing was added since; True if it did."""
-        signature = versions.signature(db)
+    def refresh(self, db: Database, signature: tuple[int | None, int | None] | None = None) -> bool:
+        """Rebuild from the database if a version or phrasing was added since; True if it did.
+
+        `signature` is the database's :func:`versions.signature` if the caller has just read it.
+        """
+        signature = signature or versions.signature(db)
         if signature == self._snapshot.signature:
             return False
         with self._rebuilding:

@@ -15,9 +15,9 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
@@ -346,23 +346,28 @@ def ack_basis(session: Session, policy_id: str) -> int | None:
     A version published with the same clauses as the one before (a new format, a new effective
     date) does not ask anyone to acknowledge again.
     """
-    query = (
-        select(PolicyVersion.number)
-        .where(PolicyVersion.policy_id == policy_id, PolicyVersion.requires_ack.is_(True))
-        .order_by(PolicyVersion.number.desc())
-        .limit(1)
-    )
-    basis = session.scalars(query).first()
-    if basis is None:  # every version kept the first one's clauses
-        first = select(PolicyVersion.number).where(PolicyVersion.policy_id == policy_id)
-        basis = session.scalars(first.order_by(PolicyVersion.number).limit(1)).first()
-    return basis
+    return session.execute(select(_basis(policy_id))).scalar()
+
+
+def _basis(policy_id: str) -> Any:
+    """:func:`ack_basis` as an SQL expression, to read along with other things."""
+    numbers = select(func.max(PolicyVersion.number)).where(PolicyVersion.policy_id == policy_id)
+    changed = numbers.where(PolicyVersion.requires_ack.is_(True)).scalar_subquery()
+    first = (
+        select(func.min(PolicyVersion.number))
+        .where(PolicyVersion.policy_id == policy_id)
+        .scalar_subquery()
+    )  # when every version kept the first one's clauses
+    return func.coalesce(changed, first)
 
 
 def ack_status(db: Database, *, platform: str, person: str, policy_id: str) -> AckStatus:
-    """What version of a policy the person last acknowledged, and whether it is the newest."""
-    query = (
-        select(Acknowledgement.version, Acknowledgement.acknowledged_at)
+    """What version of a policy the person last acknowledged, and whether it is the newest.
+
+    One statement: every answer asks it, to remind people who have not acknowledged."""
+    newest = select(func.max(PolicyVersion.number)).where(PolicyVersion.policy_id == policy_id)
+    latest = (
+        select(Acknowledgement.version)
         .where(
             Acknowledgement.platform == platform,
             Acknowledgement.person == person,
@@ -371,12 +376,15 @@ def ack_status(db: Database, *, platform: str, person: str, policy_id: str) -> A
         .order_by(Acknowledgement.version.desc())
         .limit(1)
     )
+    latest_at = latest.with_only_columns(Acknowledgement.acknowledged_at)
+    query = select(
+        newest.scalar_subquery(),
+        _basis(policy_id),
+        latest.scalar_subquery(),
+        latest_at.scalar_subquery(),
+    )
     with db.autocommit() as session:
-        newest = _newest_version(session, policy_id)
-        basis = ack_basis(session, policy_id)
-        latest = session.execute(query).first()
-    current = None if newest is None else newest.number
-    acked, acked_at = (None, None) if latest is None else (latest[0], latest[1])
+        current, basis, acked, acked_at = session.execute(query).one()
     up_to_date = basis is not None and acked is not None and acked >= basis
     return AckStatus(policy_id, current, acked, acked_at, up_to_date)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
@@ -120,10 +121,14 @@ def phrasings(db: Database) -> dict[tuple[str, str], tuple[str, ...]]:
 def signature(db: Database) -> tuple[int | None, int | None]:
     """A cheap fingerprint of what the library indexes: it changes when a version or phrasing
     is added, so every worker notices a publication without a restart."""
-    query = select(
+    with db.autocommit() as session:
+        row = session.execute(select(*signature_columns())).one()
+    return row[0], row[1]
+
+
+def signature_columns() -> tuple[Any, Any]:
+    """The two values of :func:`signature`, as columns to read along with other things."""
+    return (
         select(func.max(PolicyVersion.id)).scalar_subquery(),
         select(func.max(AlternatePhrasing.id)).scalar_subquery(),
     )
-    with db.autocommit() as session:
-        row = session.execute(query).one()
-    return row[0], row[1]

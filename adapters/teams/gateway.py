@@ -29,6 +29,7 @@ from botbuilder.schema import (
 )
 from botframework.connector.auth import (  # type: ignore[import-untyped]
     AppCredentials,
+    AuthenticationConstants,
     ConnectorFactory,
     ServiceClientCredentialsFactory,
 )
@@ -230,6 +231,17 @@ class _Authentication(ConfigurationBotFrameworkAuthentication):  # type: ignore[
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._connectors: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._token_clients: dict[Any, Any] = {}
+
+    async def create_user_token_client(self, claims_identity: Any) -> Any:
+        """One per bot identity: botbuilder builds one (a client with its own serializers)
+        for every turn, and PolicyBot never signs anyone in through it."""
+        key = claims_identity.get_claim_value(
+            AuthenticationConstants.AUDIENCE_CLAIM
+        ) or claims_identity.get_claim_value(AuthenticationConstants.APP_ID_CLAIM)
+        if key not in self._token_clients:
+            self._token_clients[key] = await super().create_user_token_client(claims_identity)
+        return self._token_clients[key]
 
     async def authenticate_request(self, activity: Any, auth_header: str | None) -> Any:
         result = await super().authenticate_request(activity, auth_header)
