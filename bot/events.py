@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
 
 from bot.records import utc
@@ -25,7 +25,11 @@ def claim_event(db: Database, *, platform: str, event_id: str, now: datetime) ->
         raise ValueError("an event id must be 1 to 200 characters")
     try:
         with db.autocommit() as session:  # one INSERT: its own transaction
-            session.add(ProcessedEvent(platform=platform, event_id=event_id, received_at=utc(now)))
+            session.execute(
+                insert(ProcessedEvent).values(
+                    platform=platform, event_id=event_id, received_at=utc(now)
+                )
+            )
     except IntegrityError:
         return False
     return True
