@@ -9,6 +9,7 @@ commands start fast and a deployment without Teams never imports botbuilder.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -172,7 +173,10 @@ def serve(
             "nothing to serve: set slack.enabled, teams.enabled or dashboard.enabled in app.yaml"
         )
     say = announcer(settings, out)
-    asyncio.run(_serve(build_web_app(app, mounts), mounts, host, port, say))
+    web_app = build_web_app(app, mounts)
+    gc.collect()
+    gc.freeze()  # the indexes and libraries loaded at start are never garbage: skip them
+    asyncio.run(_serve(web_app, mounts, host, port, say))
     return 0
 
 

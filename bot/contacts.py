@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.records import utc, with_retry
@@ -46,12 +46,12 @@ def remember_contact(
     Most messages come from people whose reference is stored and unchanged: a read without a
     transaction confirms it, and nothing is written."""
     with db.autocommit() as session:
-        known = session.scalars(_query(platform, person)).first()
+        known = session.scalars(_ONE_CONTACT, {"platform": platform, "person": person}).first()
         if known is not None and _same(known, reference, display_name, workspace):
             return
 
     def work(session: Session) -> None:
-        row = session.scalars(_query(platform, person)).first()
+        row = session.scalars(_ONE_CONTACT, {"platform": platform, "person": person}).first()
         if row is None:
             session.add(
                 ConversationReference(
@@ -76,7 +76,7 @@ def remember_contact(
 def contact_for(db: Database, *, platform: str, person: str) -> Contact | None:
     """The stored reference of one person, or None if they never talked to the bot."""
     with db.autocommit() as session:
-        row = session.scalars(_query(platform, person)).first()
+        row = session.scalars(_ONE_CONTACT, {"platform": platform, "person": person}).first()
         return _contact(row) if row else None
 
 
@@ -91,10 +91,10 @@ def list_contacts(db: Database, platform: str | None = None) -> list[Contact]:
         return [_contact(row) for row in session.scalars(query)]
 
 
-def _query(platform: str, person: str) -> Any:
-    return select(ConversationReference).where(
-        ConversationReference.platform == platform, ConversationReference.person == person
-    )
+_ONE_CONTACT = select(ConversationReference).where(
+    ConversationReference.platform == bindparam("platform"),
+    ConversationReference.person == bindparam("person"),
+)  # built once: every message reads it
 
 
 def _same(

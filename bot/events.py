@@ -19,17 +19,17 @@ from bot.storage.models import ProcessedEvent
 MAX_EVENT_ID_CHARS = 200
 
 
+_CLAIM = insert(ProcessedEvent)  # built once: every message makes one
+
+
 def claim_event(db: Database, *, platform: str, event_id: str, now: datetime) -> bool:
     """True the first time an event id is seen on a platform, False on every repeat."""
     if not event_id or len(event_id) > MAX_EVENT_ID_CHARS:
         raise ValueError("an event id must be 1 to 200 characters")
     try:
         with db.autocommit() as session:  # one INSERT: its own transaction
-            session.execute(
-                insert(ProcessedEvent).values(
-                    platform=platform, event_id=event_id, received_at=utc(now)
-                )
-            )
+            claim = {"platform": platform, "event_id": event_id, "received_at": utc(now)}
+            session.execute(_CLAIM, claim)
     except IntegrityError:
         return False
     return True

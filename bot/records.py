@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
@@ -349,7 +349,7 @@ def ack_basis(session: Session, policy_id: str) -> int | None:
     return session.execute(select(_basis(policy_id))).scalar()
 
 
-def _basis(policy_id: str) -> Any:
+def _basis(policy_id: Any) -> Any:
     """:func:`ack_basis` as an SQL expression, to read along with other things."""
     numbers = select(func.max(PolicyVersion.number)).where(PolicyVersion.policy_id == policy_id)
     changed = numbers.where(PolicyVersion.requires_ack.is_(True)).scalar_subquery()
@@ -364,29 +364,38 @@ def _basis(policy_id: str) -> Any:
 def ack_status(db: Database, *, platform: str, person: str, policy_id: str) -> AckStatus:
     """What version of a policy the person last acknowledged, and whether it is the newest.
 
-    One statement: every answer asks it, to remind people who have not acknowledged."""
+    One statement, built once: every answer asks it, to remind people who have not
+    acknowledged."""
+    where = {"platform": platform, "person": person, "policy_id": policy_id}
+    with db.autocommit() as session:
+        current, basis, acked, acked_at = session.execute(_ACK_STATUS, where).one()
+    up_to_date = basis is not None and acked is not None and acked >= basis
+    return AckStatus(policy_id, current, acked, acked_at, up_to_date)
+
+
+def _ack_status_query() -> Any:
+    policy_id: Any = bindparam("policy_id")
     newest = select(func.max(PolicyVersion.number)).where(PolicyVersion.policy_id == policy_id)
     latest = (
         select(Acknowledgement.version)
         .where(
-            Acknowledgement.platform == platform,
-            Acknowledgement.person == person,
+            Acknowledgement.platform == bindparam("platform"),
+            Acknowledgement.person == bindparam("person"),
             Acknowledgement.policy_id == policy_id,
         )
         .order_by(Acknowledgement.version.desc())
         .limit(1)
     )
     latest_at = latest.with_only_columns(Acknowledgement.acknowledged_at)
-    query = select(
+    return select(
         newest.scalar_subquery(),
         _basis(policy_id),
         latest.scalar_subquery(),
         latest_at.scalar_subquery(),
     )
-    with db.autocommit() as session:
-        current, basis, acked, acked_at = session.execute(query).one()
-    up_to_date = basis is not None and acked is not None and acked >= basis
-    return AckStatus(policy_id, current, acked, acked_at, up_to_date)
+
+
+_ACK_STATUS = _ack_status_query()
 
 
 def list_acknowledgements(db: Database, policy_id: str, version: int | None = None) -> list[AckRow]:

@@ -10,8 +10,9 @@ loads only what is actually there.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 
 from bot.messages import Incoming
 from bot.storage.database import Database
@@ -31,18 +32,29 @@ class Underway:
 
 def read_underway(db: Database, message: Incoming) -> Underway:
     """Everything the router needs to know before it routes, in one statement."""
-    in_conversation = [
-        (model.platform == message.platform)
-        & (model.person == message.person)
-        & (model.conversation == message.conversation)
-        for model in (RequestDraft, ChecklistDraft, ConversationMemory)
-    ]
-    query = select(
-        *signature_columns(),
-        exists().where(in_conversation[0]),
-        exists().where(in_conversation[1]),
-        exists().where(in_conversation[2]),
-    )
+    where = {
+        "platform": message.platform,
+        "person": message.person,
+        "conversation": message.conversation,
+    }
     with db.autocommit() as session:
-        versions, phrasings, request, checklist, remembers = session.execute(query).one()
+        row = session.execute(_UNDERWAY, where).one()
+    versions, phrasings, request, checklist, remembers = row
     return Underway((versions, phrasings), bool(request), bool(checklist), bool(remembers))
+
+
+def _in_conversation(model: type[RequestDraft | ChecklistDraft | ConversationMemory]) -> Any:
+    return (
+        (model.platform == bindparam("platform"))
+        & (model.person == bindparam("person"))
+        & (model.conversation == bindparam("conversation"))
+    )
+
+
+# Built once: building and fingerprinting the statement cost more than running it.
+_UNDERWAY = select(
+    *signature_columns(),
+    exists().where(_in_conversation(RequestDraft)),
+    exists().where(_in_conversation(ChecklistDraft)),
+    exists().where(_in_conversation(ConversationMemory)),
+)
