@@ -275,6 +275,7 @@ class _ReusedConnectorFactory(ConnectorFactory):  # type: ignore[misc]
         if client is None:
             client = await self._inner.create(service_url, audience)
             client.config.retry_policy.policy = Retry(total=0, read=False)
+            client._serialize.client_side_validation = False  # the connector validates anyway
             self._kept[key] = client
             while len(self._kept) > KEPT_CONNECTORS:
                 self._kept.popitem(last=False)
