@@ -60,4 +60,9 @@ async def test_hr_sends_the_file_in_teams_and_publishes(
     assert "This becomes version 2" in preview.shown and "Publish version 2" in preview.submits()
     await teams.say("publish confirm", **chat)
     assert [v.number for v in versions.history(app.db, "la-crosse")] == [1, 2]
-    assert "Published version 2" in teams.connector.posted()[-1].shown
+    assert teams.mount.outbox is not None
+    await teams.mount.outbox.deliver_due()  # what the publication queued has gone out too
+    shown = [call.shown for call in teams.connector.posted()]
+    published = next(i for i, text in enumerate(shown) if "Published version 2" in text)
+    review = next(i for i, text in enumerate(shown) if "Please review after version 2" in text)
+    assert published < review, "HR's own reply comes before the messages it queued"
