@@ -24,7 +24,7 @@ from bot.publish_dialog import COMMAND as PUBLISH_COMMAND
 from bot.publish_dialog import PublishDialog
 from bot.publishing import MIN_WORDS as MIN_DOCUMENT_WORDS
 from bot.publishing import compare_versions
-from bot.request_dialog import RequestDialog
+from bot.request_dialog import RequestDialog, authorization_outcomes
 from bot.storage.database import Database, StorageError
 from bot.underway import Underway, read_underway
 from bot.yesno import parse_yes_no
@@ -170,7 +170,7 @@ class PolicyBot:
     ) -> list[Reply]:
         command = text.lower().rstrip(".!")
         if command in ("help", "?", "/help", "menu"):
-            return [help_reply(self.library.policy(policy_id))]
+            return [self._help(message, policy_id)]
         if command in _ACK_WORDS:
             return [self.acknowledge(message, policy_id)]
         if (match := _ACK_POLICY.fullmatch(command)) and match["policy"] in self.library.policy_ids:
@@ -209,6 +209,11 @@ class PolicyBot:
         if clause_id := self._named_clause(policy_id, command):
             return [self._show(message, policy_id, clause_id, question=text)]
         return [self.answer(message, policy_id, text, forget=underway.remembers)]
+
+    def _help(self, message: Incoming, policy_id: str) -> Reply:
+        asks = bool(authorization_outcomes(self.library.checklist(policy_id)))
+        me = self.approvals.me(message)
+        return help_reply(self.library.policy(policy_id), me, authorizations=asks)
 
     def consult(self, policy_id: str, question: str, top_k: int | None = None) -> MatchResult:
         """Match a question against the policy; questions it cannot answer are logged for HR."""
