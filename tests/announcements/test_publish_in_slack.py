@@ -9,6 +9,7 @@ import pytest
 
 from bot import versions
 from bot.app import App
+from bot.outbox import QUEUED
 from tests.announcements.helpers import reworded_la_crosse
 from tests.slack.conftest import Served
 from tests.slack.fake_slack import FakeSlack
@@ -59,6 +60,13 @@ async def test_hr_shares_the_file_sees_the_changes_and_publishes(
     assert "This becomes version 2" in str(preview["text"])
     assert "~shall~ *must*" in str(preview["blocks"])  # the changed words, marked for Slack
     assert [v.number for v in versions.history(app.db, "la-crosse")] == [1]
+    shown_when_delivery_woke: list[list[str]] = []
+    app.db.subscribe(
+        QUEUED,
+        lambda: shown_when_delivery_woke.append(
+            [str(c.args["text"]) for c in fake.of("chat.postMessage")]
+        ),
+    )
     response = await served.press(
         {**preview, "ts": "1700000000.000009"}, "Publish version 2", user="U-HANA"
     )
@@ -71,6 +79,8 @@ async def test_hr_shares_the_file_sees_the_changes_and_publishes(
         if "Published version 2" in str(c.args["text"])
     ]
     assert "Announced to 2 people" in str(told) and "clause-3" in str(told)
+    [shown] = shown_when_delivery_woke  # the announcements were queued once...
+    assert "Published version 2" in shown[-1]  # ...and sent only after HR's own reply
 
 
 async def test_someone_without_the_hr_role_cannot_publish(
