@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date, timedelta
 from pathlib import Path
 
 from tests.console.test_cli import run
+
+# `policybot chat` runs on the real clock: the request's dates are relative to today.
+START = (date.today() + timedelta(days=2)).isoformat()
+END = (date.today() + timedelta(days=32)).isoformat()
 
 
 def chat(config: Path, user: str, *lines: str) -> str:
@@ -23,8 +28,8 @@ def test_an_employee_and_a_supervisor_in_two_terminals(config_file: Path) -> Non
         "Post the pool reopening photos on the Parks Facebook page",
         "Residents keep asking when the pool reopens",
         "Parks Facebook page, from my work computer",
-        "2026-12-01",
-        "2026-12-31",
+        START,
+        END,
         "yes",
     )
     assert "Sent: request #1 is waiting for Sam Ortiz (your supervisor)" in asked
@@ -73,8 +78,8 @@ def test_the_authorizations_report_shows_each_decision(config_file: Path) -> Non
         "Link my blog from the Parks page",
         "Event photos",
         "parks page",
-        "2026-12-01",
-        "2026-12-31",
+        START,
+        END,
         "yes",
     )
     chat(config_file, "dana", "approve 1 ok by me")

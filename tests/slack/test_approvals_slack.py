@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +51,8 @@ async def test_a_supervisor_approves_from_the_slack_dm(
         "Post the pool reopening photos",
         "Residents keep asking",
         "Parks Facebook page",
-        "2026-12-01",
-        "2026-12-31",
+        (app.bot.clock().date() + timedelta(days=29)).isoformat(),
+        (app.bot.clock().date() + timedelta(days=59)).isoformat(),
         "yes",
     ]
     for number, text in enumerate(answers):

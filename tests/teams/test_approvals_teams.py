@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -27,14 +28,16 @@ def config_file(tmp_path: Path) -> Path:
     return path
 
 
-async def walk_request(teams: Teams, person: str) -> None:
+async def walk_request(teams: Teams, app: App, person: str) -> None:
+    """The request dialog, with dates a month ahead of the bot's clock."""
+    today = app.bot.clock().date()
     for text in (
         "request authorization needs-supervisor",
         "Post the pool reopening photos",
         "Residents keep asking",
         "Parks Facebook page",
-        "2026-12-01",
-        "2026-12-31",
+        (today + timedelta(days=29)).isoformat(),
+        (today + timedelta(days=59)).isoformat(),
         "yes",
     ):
         await teams.say(text, person=person, conversation=f"a:{person}-personal")
@@ -42,7 +45,7 @@ async def walk_request(teams: Teams, person: str) -> None:
 
 async def test_a_supervisor_approves_from_a_teams_card(teams: Teams, app: App) -> None:
     await teams.say("hello", person="aad-sam", conversation="a:aad-sam-personal")
-    await walk_request(teams, "aad-pat")
+    await walk_request(teams, app, "aad-pat")
     assert teams.mount.outbox is not None
     await teams.mount.outbox.deliver_due()
     [card] = [c for c in teams.connector.posted() if "a:aad-sam-personal" in c.path][-1:]
@@ -63,7 +66,7 @@ async def test_a_supervisor_approves_from_a_teams_card(teams: Teams, app: App) -
 async def test_an_approver_teams_never_met_is_reported(teams: Teams, app: App) -> None:
     from bot import outbox
 
-    await walk_request(teams, "aad-new")  # Sam never talked to the bot on Teams
+    await walk_request(teams, app, "aad-new")  # Sam never talked to the bot on Teams
     assert teams.mount.outbox is not None
     await teams.mount.outbox.deliver_due()
     [undelivered] = outbox.undelivered(app.db)
