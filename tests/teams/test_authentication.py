@@ -25,6 +25,7 @@ from jwt.algorithms import RSAAlgorithm
 from adapters.teams.mount import mount_teams
 from bot import records
 from bot.app import App
+from bot.messages import Reply
 from tests.teams.conftest import (
     QUIET_RETRIES,
     FakeConnector,
@@ -143,6 +144,11 @@ async def test_a_valid_channel_token_is_accepted_and_the_reply_carries_the_bots_
     assert reply.shown.startswith("Thank you. I recorded")
     assert reply.headers["Authorization"] == "Bearer outbound-token"
     assert len(records.list_acknowledgements(app.db, "la-crosse")) == 1
+
+    assert secured.mount.notifier is not None  # proactive messages carry it too
+    reminder = Reply(kind="reminder", text="Please read version 2.")
+    assert (await secured.mount.notifier.send("aad-alice", [reminder])).delivered
+    assert secured.connector.posted()[-1].headers["Authorization"] == "Bearer outbound-token"
 
 
 async def test_requests_without_a_valid_token_get_401_and_nothing_is_recorded(
