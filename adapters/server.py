@@ -87,14 +87,14 @@ def build_web_app(app: App, mounts: list[Mount]) -> web.Application:
 def _maintenance(app: App, every_seconds: float = 300.0) -> tuple[Hook, Hook]:
     """Hooks running, every few minutes, the approvals' reminders, escalations and expiries,
     the acknowledgement reminders, and forgetting event ids older than any platform retries."""
-    from bot import ack_reminders
-    from bot.approval_timers import run_due
-    from bot.events import prune_events
+    from bot.acknowledgements import reminders
+    from bot.approvals.timers import run_due
+    from bot.storage.events import prune_events
 
     def once() -> None:
         now = app.bot.clock()
         run_due(app.db, app.config.approvals, now)
-        ack_reminders.run_due(app.db, app.config, now)
+        reminders.run_due(app.db, app.config, now)
         prune_events(app.db, older_than=timedelta(days=1), now=now)
 
     async def loop() -> None:

@@ -15,7 +15,7 @@ from adapters.teams.notifier import NEVER_MET, TeamsNotifier
 from adapters.teams.settings import APP_ID, TeamsSettings, settings_from_environ
 from adapters.teams.turns import TeamsTurns
 from bot.app import App
-from bot.outbox import OutboxItem
+from bot.delivery.outbox import OutboxItem
 
 
 @dataclass

@@ -16,12 +16,12 @@ from adapters.teams.activities import Inbound, conversation_reference, read_acti
 from adapters.teams.cards import render
 from adapters.teams.channel import Activity, Channel
 from bot.app import App
-from bot.contacts import contact_for, remember_contact
-from bot.core import records_unavailable
-from bot.events import claim_event, release_event
-from bot.help import help_reply
+from bot.conversation.core import records_unavailable
+from bot.conversation.help import help_reply
+from bot.delivery.contacts import contact_for, remember_contact
 from bot.messages import Attachment, Incoming, Reply
 from bot.storage.database import StorageError
+from bot.storage.events import claim_event, release_event
 
 PLATFORM = "teams"
 IN_PLACE_KINDS = frozenset({"checklist_question", "checklist_verdict", "checklist_cancelled"})

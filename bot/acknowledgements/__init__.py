@@ -1,0 +1,1 @@
+"""Acknowledgements: who read which version, the report HR reads, and the reminders."""

@@ -1,0 +1,1 @@
+"""Authorization requests for work-related social media use, and their decisions."""

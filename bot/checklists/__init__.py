@@ -1,0 +1,1 @@
+"""The "can I post this?" checklist in chat: the dialog and its saved progress and results."""

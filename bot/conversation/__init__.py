@@ -1,0 +1,1 @@
+"""The conversation: one message in, replies out: routing, answers, help and feedback."""

@@ -1,0 +1,1 @@
+"""Reaching people later: the outbox of messages and where each person can be reached."""

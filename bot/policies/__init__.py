@@ -1,0 +1,2 @@
+"""The policies the bot answers from: the library of current versions, their stored versions,
+and the phrasings HR adds."""

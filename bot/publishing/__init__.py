@@ -1,0 +1,1 @@
+"""HR publishes a new version: preview, publication, and the announcement that follows."""
