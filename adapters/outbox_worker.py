@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from adapters.server import SHUTDOWN_GRACE_SECONDS, Hook
+from adapters.mounting import SHUTDOWN_GRACE_SECONDS, Hook
 from bot.app import App
 from bot.delivery import outbox
 from bot.delivery.outbox import OutboxItem

@@ -15,33 +15,19 @@ import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TextIO
 
 from aiohttp import web
 
 from adapters.logs import Say, announcer, configure_logging, request_ids, resolve_settings
+from adapters.mounting import SHUTDOWN_GRACE_SECONDS, Hook, Mount
 from bot.app import App
 from bot.config import ConfigError
 from bot.storage.database import StorageError
 
-Hook = Callable[[web.Application], Awaitable[None]]
 APP_KEY = web.AppKey("policybot_app", App)
 DEFAULT_PORT = 3000
-SHUTDOWN_GRACE_SECONDS = 8.0
-
-
-@dataclass
-class Mount:
-    """One chat platform plugged into the server."""
-
-    name: str
-    routes: list[web.RouteDef] = field(default_factory=list)
-    banner: list[str] = field(default_factory=list)
-    on_startup: list[Hook] = field(default_factory=list)
-    on_cleanup: list[Hook] = field(default_factory=list)
-    idle: Callable[[], Awaitable[None]] | None = None  # waits until work after acks is done
 
 
 def load_mounts(

@@ -12,6 +12,7 @@ from adapters.console.reports import write_table
 from bot.app import App
 from bot.policies import versions
 from bot.publishing import publisher
+from bot.publishing.draft import Draft
 from bot.publishing.publisher import PublishError
 from knowledge.diff import PolicyDiff
 from knowledge.documents import DocumentError, read_document
@@ -65,7 +66,7 @@ def _publish(app: App, args: argparse.Namespace, stdin: TextIO, stdout: TextIO) 
     return 0
 
 
-def _confirmed(draft: publisher.Draft, stdin: TextIO, stdout: TextIO) -> bool:
+def _confirmed(draft: Draft, stdin: TextIO, stdout: TextIO) -> bool:
     stdout.write(f"Publish version {draft.number} now? [y/N] ")
     stdout.flush()
     answer = stdin.readline()

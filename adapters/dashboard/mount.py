@@ -10,7 +10,7 @@ from aiohttp import web
 from adapters.dashboard import exports, pages
 from adapters.dashboard.acks import AckPages
 from adapters.dashboard.site import Site
-from adapters.server import Mount
+from adapters.mounting import Mount
 from bot.app import App
 from bot.hr_access.links import SIGN_IN_PATH, dashboard_secret
 from bot.hr_access.reads import APPROVAL_GROUPS

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from adapters.mounting import Mount
 from adapters.outbox_worker import DeliveryFailed, OutboxWorker, RateLimited, Send
-from adapters.server import Mount
 from adapters.teams.endpoint import ROUTE, MessagesEndpoint
 from adapters.teams.gateway import BotFrameworkGateway, TokenProvider
 from adapters.teams.notifier import NEVER_MET, TeamsNotifier

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from bot.config import Config
-from bot.publishing import announcements
+from bot.people import organizations
 from bot.storage.database import Database
 from bot.storage.models import Acknowledgement, Person, PersonIdentity, PolicyVersion
 
@@ -102,7 +102,7 @@ def ack_report(
     """Completion of a version (the current one by default) by everyone the policy applies to."""
     with db.session() as session:
         number, basis, asked_since = _versions(session, policy_id, version)
-        audience = announcements.audience_condition(session, config, policy_id)
+        audience = organizations.audience_condition(session, config, policy_id)
         latest = _latest_acks(session, policy_id, audience)
         statuses = tuple(
             _status(person, latest.get(person.id), basis, asked_since)

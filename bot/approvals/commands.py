@@ -15,8 +15,8 @@ from bot.approvals import authorizations
 from bot.approvals.approvers import role_phrase
 from bot.approvals.authorizations import AuthorizationError, RequestView
 from bot.approvals.request_dialog import RequestDialog
+from bot.commands import Audience, Command, Turn, pattern, words
 from bot.config import ROLES, normalize_role
-from bot.conversation.usage import usage_reply
 from bot.messages import Button, Incoming, Reply
 from bot.people import directory
 from bot.people.directory import PeopleError, PersonInfo
@@ -28,10 +28,8 @@ _REQUEST = re.compile(
     r"(?: check (?P<result>\d+))?|request",
     re.IGNORECASE,
 )
-_DECIDE = re.compile(
-    r"(?P<verb>approve|deny|reject) #?(?P<id>\d+)(?:[\s:,-]+(?P<comment>.+))?",
-    re.IGNORECASE | re.DOTALL,
-)
+_APPROVE = pattern(r"(?P<verb>approve) #?(?P<id>\d+)(?:[\s:,-]+(?P<comment>.+))?")
+_DENY = pattern(r"(?P<verb>deny|reject) #?(?P<id>\d+)(?:[\s:,-]+(?P<comment>.+))?")
 _WITHDRAW = re.compile(r"withdraw(?: request)? #?(?P<id>\d+)", re.IGNORECASE)
 _ROLE = re.compile(r"role (?P<verb>add|remove) (?P<name>.+) (?P<role>\S+)", re.IGNORECASE)
 _SUPERVISOR = re.compile(
@@ -41,6 +39,7 @@ _SUPERVISOR = re.compile(
 _SUPERVISOR_TO = re.compile(
     r"supervisor set (?P<name>.+?) (?:to|=) (?P<supervisor>.+)", re.IGNORECASE
 )
+ONLY_HR = "Only HR can change people's roles and supervisors."
 NOT_ON_STAFF_LIST = (
     "I don't have you in the staff list yet, so I don't know your supervisor or roles. "
     "Please ask HR to add you."
@@ -63,43 +62,94 @@ class ApprovalCommands:
         """The person behind this message, if they are on the staff list."""
         return directory.person_on(self.db, message.platform, message.person, self.clock())
 
-    def handle(self, message: Incoming, policy_id: str, text: str) -> list[Reply] | None:
-        """The replies to a workflow command, or None when the text is not one."""
-        handlers = (
-            (_REQUEST, self._request),
-            (_DECIDE, self._decide),
-            (_WITHDRAW, self._withdraw),
-            (_ROLE, self._role),
-            (_SUPERVISOR_TO, self._supervisor),
-            (_SUPERVISOR, self._supervisor),
+    def commands(self) -> list[Command]:
+        """The workflow's entries in the command table, in the order they are tried."""
+        decide_form = (
+            "approve N [comment] or deny N [comment], N being the request's number (see 'inbox')"
         )
-        for pattern, handler in handlers:
-            if match := pattern.fullmatch(text.strip()):
-                return [handler(message, policy_id, match)]
-        command = text.strip().lower()
-        if command in ("inbox", "approvals", "my approvals"):
-            return [self._inbox(message)]
-        if command in ("requests", "my requests"):
-            return [self._mine(message)]
-        usage = usage_reply(text)
-        return [usage] if usage else None
+        return [
+            Command(
+                _REQUEST,
+                self._request,
+                name="request",
+                summary="ask for authorization to use social media for work",
+                listed=Audience.REQUESTERS,
+            ),
+            Command(
+                words("requests", "my requests"),
+                lambda turn, _: self._mine(turn),
+                name="requests",
+                summary="see your requests and where they stand",
+                listed=Audience.REQUESTERS,
+            ),
+            Command(
+                words("inbox", "approvals", "my approvals"),
+                lambda turn, _: self._inbox(turn),
+                name="inbox",
+                summary="the requests waiting for your decision",
+                listed=Audience.APPROVERS,
+            ),
+            Command(
+                _APPROVE,
+                self._decide,
+                name="approve N",
+                summary="approve request N (add a comment after it if you like)",
+                listed=Audience.APPROVERS,
+                usage=pattern(r"(?:approve|deny|reject)(?: #?\d.*)?"),
+                form=decide_form,
+            ),
+            Command(
+                _DENY,
+                self._decide,
+                name="deny N",
+                summary="deny request N, with the reason after it",
+                listed=Audience.APPROVERS,
+            ),
+            Command(
+                _WITHDRAW,
+                self._withdraw,
+                usage=pattern(r"withdraw(?: request)?(?: #?\d.*)?"),
+                form="withdraw N, N being your request's number (see 'requests')",
+            ),
+            Command(
+                _ROLE,
+                self._role,
+                Audience.HR,
+                "role add NAME ROLE",
+                "give someone a role (role remove takes it back)",
+                refusal=ONLY_HR,
+                usage=pattern(r"role(?: (?:add|remove)(?: .*)?)?"),
+                form="role add NAME ROLE or role remove NAME ROLE",
+            ),
+            Command(
+                _SUPERVISOR_TO,
+                self._supervisor,
+                Audience.HR,
+                "supervisor set NAME to NAME",
+                "set who approves someone's requests",
+                refusal=ONLY_HR,
+                usage=pattern(r"supervisor set(?: .*)?"),
+                form="supervisor set NAME to NAME",
+            ),
+            Command(_SUPERVISOR, self._supervisor, Audience.HR, refusal=ONLY_HR),
+        ]
 
-    def _request(self, message: Incoming, policy_id: str, match: re.Match[str]) -> Reply:
-        me = self.me(message)
+    def _request(self, turn: Turn, match: re.Match[str]) -> Reply:
+        me = turn.me
         if me is None:
             return _refusal(NOT_ON_STAFF_LIST)
         result = int(match["result"]) if match["result"] else None
         return self.requests.start(
-            message,
+            turn.message,
             me,
-            self.library.policy(policy_id),
-            self.library.checklist(policy_id),
+            self.library.policy(turn.policy_id),
+            self.library.checklist(turn.policy_id),
             (match["kind"] or "").lower() or None,
             result,
         )
 
-    def _decide(self, message: Incoming, _policy_id: str, match: re.Match[str]) -> Reply:
-        me = self.me(message)
+    def _decide(self, turn: Turn, match: re.Match[str]) -> Reply:
+        me = turn.me
         if me is None:
             return _refusal(NOT_ON_STAFF_LIST)
         comment = (match["comment"] or "").strip() or None
@@ -115,8 +165,8 @@ class ApprovalCommands:
         except AuthorizationError as error:
             return _refusal(str(error))
 
-    def _withdraw(self, message: Incoming, _policy_id: str, match: re.Match[str]) -> Reply:
-        me = self.me(message)
+    def _withdraw(self, turn: Turn, match: re.Match[str]) -> Reply:
+        me = turn.me
         if me is None:
             return _refusal(NOT_ON_STAFF_LIST)
         try:
@@ -126,11 +176,11 @@ class ApprovalCommands:
         except AuthorizationError as error:
             return _refusal(str(error))
 
-    def _role(self, message: Incoming, _policy_id: str, match: re.Match[str]) -> Reply:
-        me = self.me(message)
+    def _role(self, turn: Turn, match: re.Match[str]) -> Reply:
+        me = turn.me
+        if me is None or not me.has("hr"):  # the table checks too; roles are worth two checks
+            return _refusal(ONLY_HR)
         role = normalize_role(match["role"])
-        if me is None or not me.has("hr"):
-            return _refusal("Only HR can change people's roles and supervisors.")
         if role is None:
             return _refusal(f"{match['role']!r} is not a role. Roles are: {', '.join(ROLES)}.")
         change = directory.add_role if match["verb"].lower() == "add" else directory.remove_role
@@ -140,10 +190,10 @@ class ApprovalCommands:
             return _refusal(str(error))
         return Reply(kind="people_changed", text=text)
 
-    def _supervisor(self, message: Incoming, _policy_id: str, match: re.Match[str]) -> Reply:
-        me = self.me(message)
-        if me is None or not me.has("hr"):
-            return _refusal("Only HR can change people's roles and supervisors.")
+    def _supervisor(self, turn: Turn, match: re.Match[str]) -> Reply:
+        me = turn.me
+        if me is None or not me.has("hr"):  # the table checks too; roles are worth two checks
+            return _refusal(ONLY_HR)
         try:
             text = directory.set_supervisor(
                 self.db,
@@ -156,8 +206,8 @@ class ApprovalCommands:
             return _refusal(str(error))
         return Reply(kind="people_changed", text=text)
 
-    def _inbox(self, message: Incoming) -> Reply:
-        me = self.me(message)
+    def _inbox(self, turn: Turn) -> Reply:
+        me = turn.me
         if me is None:
             return _refusal(NOT_ON_STAFF_LIST)
         waiting = authorizations.inbox(self.db, me)
@@ -177,8 +227,8 @@ class ApprovalCommands:
         lines.append("Type 'approve N' or 'deny N', with a comment after it if you like.")
         return Reply(kind="inbox", text="\n".join(lines), buttons=tuple(buttons[:10]))
 
-    def _mine(self, message: Incoming) -> Reply:
-        me = self.me(message)
+    def _mine(self, turn: Turn) -> Reply:
+        me = turn.me
         if me is None:
             return _refusal(NOT_ON_STAFF_LIST)
         return Reply(

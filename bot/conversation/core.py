@@ -15,6 +15,7 @@ from bot.approvals import authorizations
 from bot.approvals.commands import ApprovalCommands, requests_text
 from bot.approvals.request_dialog import RequestDialog, authorization_outcomes
 from bot.checklists.dialog import BUTTON_COMMAND, ChecklistDialog
+from bot.commands import Command, CommandTable, Turn, pattern, words
 from bot.config import Config
 from bot.conversation import feedback, unanswered
 from bot.conversation.answers import answer_reply, clause_reply
@@ -24,7 +25,6 @@ from bot.hr_access.links import DashboardCommand
 from bot.messages import Button, Incoming, Reply
 from bot.policies.library import Library, UnknownPolicy
 from bot.publishing.announcements import change_lines
-from bot.publishing.dialog import COMMAND as PUBLISH_COMMAND
 from bot.publishing.dialog import PublishDialog
 from bot.publishing.publisher import MIN_WORDS as MIN_DOCUMENT_WORDS
 from bot.publishing.publisher import compare_versions
@@ -35,13 +35,17 @@ from knowledge.text import clean_control, collapse_spaces
 from knowledge.yesno import parse_yes_no
 
 MAX_INPUT_CHARS = 2000
-_CHECK = re.compile(r"(?is)\s*/?check(?:list)?\s*(?:[:\-]\s*(?P<draft>.*))?")
-_KNOWN_COMMANDS = {"help", "?", "status", "ack", "acknowledge"}
+_CHECK = pattern(r"\s*/?check(?:list)?\s*(?:[:\-]\s*(?P<draft>.*))?")
 _CHOICES = "did_you_mean"
-_FEEDBACK = re.compile(r"feedback (?P<clause>[a-z0-9-]+) (?P<vote>yes|no)")
-_ACK_POLICY = re.compile(r"(?:ack|acknowledge) (?P<policy>[a-z0-9-]+)")
-_CHANGES = re.compile(r"(?:changes|what changed)(?: (?:in |to )?(?P<policy>[a-z0-9-]+))?\??")
-_ACK_WORDS = {"ack", "acknowledge", "i acknowledge", "acknowledged", "i have read the policy"}
+_FEEDBACK = pattern(r"feedback (?P<clause>[a-z0-9-]+) (?P<vote>yes|no)[.!]*")
+_ACK_POLICY = pattern(r"(?:ack|acknowledge) (?P<policy>[a-z0-9-]+)[.!]*")
+_CHANGES = pattern(r"(?:changes|what changed)(?: (?:in |to )?(?P<policy>[a-z0-9-]+))?\??[.!]*")
+_ACK_WORDS = ("ack", "acknowledge", "i acknowledge", "acknowledged", "i have read the policy")
+_CHECKLIST_GONE = Reply(
+    kind="checklist_gone",
+    text="That checklist is already finished or cancelled, so the button does nothing now. "
+    "Type 'check' to start a new one.",
+)
 _DATABASE_DOWN = (StorageError, sa_exc.OperationalError, sa_exc.InterfaceError)
 log = logging.getLogger("policybot.core")
 
@@ -69,6 +73,15 @@ class PolicyBot:
         self.approvals = ApprovalCommands(db, library, self.requests, clock)
         self.publishing = PublishDialog(db, library, config, clock)
         self.dashboard = DashboardCommand(config, db, clock)
+        self.commands = CommandTable(
+            [
+                *self._own_commands(),
+                *self.approvals.commands(),
+                self.publishing.command_entry(),
+                self.dashboard.command_entry(),
+                self._help_command(),
+            ]
+        )
 
     def handle(self, message: Incoming) -> list[Reply]:
         """Everything the bot says in response to one message; an apology if the database
@@ -82,7 +95,9 @@ class PolicyBot:
     def _handle(self, message: Incoming) -> list[Reply]:
         underway = read_underway(self.db, message)
         self.library.refresh(self.db, underway.library_signature)
-        if message.attachments or len(message.text.split()) >= MIN_DOCUMENT_WORDS:
+        if underway.remembers and (
+            message.attachments or len(message.text.split()) >= MIN_DOCUMENT_WORDS
+        ):
             waiting = self.publishing.waiting(message)
             if waiting is not None and waiting.get("step") == "document":
                 return [self.publishing.receive(message, self.approvals.me(message), waiting)]
@@ -107,36 +122,112 @@ class PolicyBot:
             policy_id = self._policy_id(message)
         except UnknownPolicy as error:
             return [_notice("error", f"Sorry, {error.args[0]}.")]
-        return self._route(message, policy_id, text, underway)
+        return self._route(self._turn(message, policy_id, text), underway)
 
-    def _route(
-        self, message: Incoming, policy_id: str, text: str, underway: Underway
-    ) -> list[Reply]:
+    def _turn(self, message: Incoming, policy_id: str, text: str) -> Turn:
+        return Turn(
+            message,
+            policy_id,
+            text,
+            whoami=lambda: self.approvals.me(message),
+            asks_authorizations=lambda: bool(
+                authorization_outcomes(self.library.checklist(policy_id))
+            ),
+        )
+
+    def help_for(self, message: Incoming) -> Reply:
+        """What this person can do with their policy (the welcome card shows it too)."""
+        return self._help(self._turn(message, self._policy_id(message), "help"))
+
+    def _route(self, turn: Turn, underway: Underway) -> list[Reply]:
+        """The dialog under way takes the message first; then the commands; then an answer."""
+        message, policy_id = turn.message, turn.policy_id
         if underway.request_draft and self.requests.active(message):
             return [
                 self.requests.step(
                     message,
-                    self.approvals.me(message),
+                    turn.me,
                     self.library.policy(policy_id),
                     self.library.checklist(policy_id),
-                    text,
+                    turn.text,
                 )
             ]
-        if match := _CHECK.fullmatch(text):
-            return self.start_checklist(message, policy_id, match.group("draft"))
-        if text.lower().rstrip(".!") == "keep draft":
-            return [self.checklists.keep_draft(message)]
+        found = self.commands.find(turn.text)
+        if found is not None and found[0].interrupts:
+            return self.commands.run(turn) or []
         if underway.checklist_draft and self.checklists.active(message):
-            return self._checklist_turn(message, policy_id, text, underway)
-        if BUTTON_COMMAND.fullmatch(text.lower()):
-            return [
-                _notice(
-                    "checklist_gone",
-                    "That checklist is already finished or cancelled, so the button does "
-                    "nothing now. Type 'check' to start a new one.",
-                )
-            ]
-        return self._command(message, policy_id, text, underway)
+            return self._checklist_turn(turn, underway)
+        return self._dispatch(turn, underway)
+
+    def _own_commands(self) -> list[Command]:
+        """The conversation's own commands: the checklist, acknowledging, status, help."""
+        return [
+            Command(
+                _CHECK,
+                lambda turn, match: self.start_checklist(
+                    turn.message, turn.policy_id, match["draft"]
+                ),
+                name="check",
+                summary='walk the "can I post this?" checklist before you post',
+                interrupts=True,
+            ),
+            Command(
+                words("keep draft"),
+                lambda turn, _: self.checklists.keep_draft(turn.message),
+                interrupts=True,
+            ),
+            Command(BUTTON_COMMAND, lambda turn, _: _CHECKLIST_GONE),
+            Command(
+                words(*_ACK_WORDS),
+                lambda turn, _: self.acknowledge(turn.message, turn.policy_id),
+                name="ack",
+                summary="acknowledge that you have read the current policy",
+            ),
+            Command(_ACK_POLICY, self._acknowledge_named),
+            Command(
+                words("status"),
+                lambda turn, _: self.status(turn.message, turn.policy_id),
+                name="status",
+                summary="see what you have acknowledged and whether a new version awaits",
+            ),
+            Command(
+                _CHANGES,
+                lambda turn, match: self.changes((match["policy"] or turn.policy_id).lower()),
+                name="changes",
+                summary="see what changed in the newest version",
+            ),
+            Command(
+                pattern(r"show (?P<clause>[a-z0-9-]+)[.!]*"),
+                lambda turn, match: self._show(
+                    turn.message, turn.policy_id, match["clause"].lower()
+                ),
+            ),
+            Command(
+                _FEEDBACK,
+                lambda turn, match: self.feedback(
+                    turn.message,
+                    turn.policy_id,
+                    match["clause"].lower(),
+                    match["vote"].lower() == "yes",
+                ),
+                usage=pattern(r"feedback(?: \S+){0,2}"),
+                form="feedback CLAUSE yes or feedback CLAUSE no",
+            ),
+        ]
+
+    def _help_command(self) -> Command:
+        return Command(
+            words("help", "?", "/help", "menu"),
+            lambda turn, _: self._help(turn),
+            name="help",
+            summary="show this list",
+        )
+
+    def _acknowledge_named(self, turn: Turn, match: re.Match[str]) -> Reply | None:
+        policy_id = match["policy"].lower()
+        if policy_id not in self.library.policy_ids:
+            return None
+        return self.acknowledge(turn.message, policy_id)
 
     def start_checklist(self, message: Incoming, policy_id: str, draft: str | None) -> list[Reply]:
         """Begin the "can I post this?" checklist, reading the pasted draft if any."""
@@ -146,17 +237,16 @@ class PolicyBot:
             return [_notice("error", f"There is no checklist for the {policy.title} yet.")]
         return self.checklists.start(message, policy, checklist, (draft or "").strip() or None)
 
-    def _checklist_turn(
-        self, message: Incoming, policy_id: str, text: str, underway: Underway
-    ) -> list[Reply]:
+    def _checklist_turn(self, turn: Turn, underway: Underway) -> list[Reply]:
         """An answer moves the checklist on; anything else is handled, then the question repeats."""
-        policy = self.library.policy(policy_id)
-        checklist = self.library.checklist(policy_id)
+        message, text = turn.message, turn.text
+        policy = self.library.policy(turn.policy_id)
+        checklist = self.library.checklist(turn.policy_id)
         assert checklist is not None  # a checklist was started for this policy
         stepped = self.checklists.step(message, policy, checklist, text)
         if stepped is not None:
             return stepped
-        if len(text.split()) < 2 and text.lower() not in _KNOWN_COMMANDS:
+        if len(text.split()) < 2 and self.commands.find(text) is None:
             replies = [
                 _notice(
                     "checklist_unclear",
@@ -164,36 +254,16 @@ class PolicyBot:
                 )
             ]
         else:
-            replies = self._command(message, policy_id, text, underway)
+            replies = self._dispatch(turn, underway)
         reminder = self.checklists.reminder(message, policy, checklist)
         return [*replies, reminder] if reminder else replies
 
-    def _command(
-        self, message: Incoming, policy_id: str, text: str, underway: Underway
-    ) -> list[Reply]:
+    def _dispatch(self, turn: Turn, underway: Underway) -> list[Reply]:
+        """A command from the table; else a choice, a clause named outright, or an answer."""
+        if (replies := self.commands.run(turn)) is not None:
+            return replies
+        message, policy_id, text = turn.message, turn.policy_id, turn.text
         command = text.lower().rstrip(".!")
-        if command in ("help", "?", "/help", "menu"):
-            return [self._help(message, policy_id)]
-        if command in _ACK_WORDS:
-            return [self.acknowledge(message, policy_id)]
-        if (match := _ACK_POLICY.fullmatch(command)) and match["policy"] in self.library.policy_ids:
-            return [self.acknowledge(message, match["policy"])]
-        if match := _CHANGES.fullmatch(command):
-            return [self.changes(match["policy"] or policy_id)]
-        if match := PUBLISH_COMMAND.fullmatch(text):
-            return [
-                self.publishing.command(message, self.approvals.me(message), match["rest"] or "")
-            ]
-        if command == "status":
-            return [self.status(message, policy_id)]
-        if command == "dashboard":
-            return [self.dashboard.reply(message)]
-        if match := re.fullmatch(r"show ([a-z0-9-]+)", command):
-            return [self._show(message, policy_id, match.group(1))]
-        if match := _FEEDBACK.fullmatch(command):
-            return [self.feedback(message, policy_id, match["clause"], match["vote"] == "yes")]
-        if (workflow := self.approvals.handle(message, policy_id, text)) is not None:
-            return workflow
         if (
             command.isdigit()
             and underway.remembers
@@ -213,10 +283,8 @@ class PolicyBot:
             return [self._show(message, policy_id, clause_id, question=text)]
         return [self.answer(message, policy_id, text, forget=underway.remembers)]
 
-    def _help(self, message: Incoming, policy_id: str) -> Reply:
-        asks = bool(authorization_outcomes(self.library.checklist(policy_id)))
-        me = self.approvals.me(message)
-        return help_reply(self.library.policy(policy_id), me, authorizations=asks)
+    def _help(self, turn: Turn) -> Reply:
+        return help_reply(self.library.policy(turn.policy_id), self.commands.help_lines(turn))
 
     def consult(self, policy_id: str, question: str, top_k: int | None = None) -> MatchResult:
         """Match a question against the policy; questions it cannot answer are logged for HR."""

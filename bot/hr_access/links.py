@@ -19,9 +19,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, select, update
 
+from bot.commands import Audience, Command, words
 from bot.config import Config, ConfigError
 from bot.messages import Incoming, Reply
-from bot.people import directory
+from bot.people.directory import PersonInfo
 from bot.storage.database import Database
 from bot.storage.models import DashboardLink
 from bot.storage.rows import utc
@@ -124,6 +125,12 @@ def _usable(claim: LinkClaim, now: datetime) -> tuple[ColumnElement[bool], ...]:
     )
 
 
+NOT_HR = (
+    "The dashboard is for HR staff, so I can't give you a link. If you need figures about the "
+    "policy, please ask your HR department."
+)
+
+
 class DashboardCommand:
     """The chat command `dashboard`: a sign-in link for HR, a polite no for everyone else."""
 
@@ -136,14 +143,21 @@ class DashboardCommand:
     ) -> None:
         self.config, self.db, self.clock, self.environ = config, db, clock, environ
 
-    def reply(self, message: Incoming) -> Reply:
+    def command_entry(self) -> Command:
+        """`dashboard` in the command table: HR's alone."""
+        return Command(
+            words("dashboard"),
+            lambda turn, _: self.reply(turn.message, turn.me),
+            Audience.HR,
+            "dashboard",
+            "a link to HR's dashboard: acknowledgements, questions, requests",
+            refusal=NOT_HR,
+        )
+
+    def reply(self, message: Incoming, me: PersonInfo | None) -> Reply:
         """The link, or why there is none."""
-        me = directory.person_on(self.db, message.platform, message.person, self.clock())
-        if me is None or not me.has("hr"):
-            return _refused(
-                "The dashboard is for HR staff, so I can't give you a link. If you need "
-                "figures about the policy, please ask your HR department."
-            )
+        if me is None or not me.has("hr"):  # the table checks too; a link is worth two checks
+            return _refused(NOT_HR)
         if not self.config.dashboard.enabled:
             return _refused(
                 "The HR dashboard is not turned on here (dashboard.enabled in app.yaml)."

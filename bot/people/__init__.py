@@ -1,1 +1,2 @@
-"""People and their roles: the staff directory, its import from a staff list."""
+"""People: the staff directory (roles, supervisors, platform identities), which organization
+each person works for, and importing a staff list. Uses storage and config only."""

@@ -8,59 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.config import Config, Organization
 from bot.delivery import outbox
 from bot.delivery.outbox import Queued
 from bot.messages import Button, Reply
-from bot.storage.models import Person, PersonRole, Policy
+from bot.people.organizations import organization_people
+from bot.publishing.draft import Draft
+from bot.storage.models import PersonRole
 from knowledge.diff import ClauseChange, PolicyDiff, marked
-
-if TYPE_CHECKING:
-    from bot.publishing.publisher import Draft
 
 LISTED_CHANGES = 6
 QUOTED_WORDS = 40
-
-
-def organization_of(config: Config, policy_id: str, stored_name: str) -> Organization | None:
-    """The app.yaml organization of a policy: the one naming it, else the one with its name."""
-    return config.organization_for_policy(policy_id) or next(
-        (org for org in config.organizations if org.name == stored_name), None
-    )
-
-
-def policy_audience(session: Session, config: Config, policy_id: str) -> list[int]:
-    """Ids of everyone a policy applies to: the people of its organization."""
-    condition = audience_condition(session, config, policy_id)
-    return list(session.scalars(select(Person.id).where(condition).order_by(Person.id)))
-
-
-def audience_condition(session: Session, config: Config, policy_id: str) -> ColumnElement[bool]:
-    """Which people rows a policy applies to, as a condition for a query."""
-    policy = session.get(Policy, policy_id)
-    organization = organization_of(config, policy_id, policy.organization if policy else "")
-    if organization is None:  # a policy no organization claims: the unassigned people
-        return Person.organization.is_(None)
-    default = config.organization_for_policy(config.default_policy)
-    return _members(organization.id, organization == default)
-
-
-def organization_people(
-    session: Session, organization_id: str, includes_unassigned: bool
-) -> list[int]:
-    """Ids of everyone who works for an organization (and those with none, for the default one)."""
-    condition = _members(organization_id, includes_unassigned)
-    return list(session.scalars(select(Person.id).where(condition).order_by(Person.id)))
-
-
-def _members(organization_id: str, includes_unassigned: bool) -> ColumnElement[bool]:
-    condition = Person.organization == organization_id
-    return or_(condition, Person.organization.is_(None)) if includes_unassigned else condition
 
 
 def announce(session: Session, draft: Draft, *, now: datetime) -> Queued:

@@ -13,11 +13,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from bot.commands import Audience, Command
 from bot.config import Config
 from bot.messages import Attachment, Button, Incoming, Reply
 from bot.people.directory import PersonInfo
 from bot.policies.library import Library
 from bot.publishing import publisher
+from bot.publishing.draft import Draft
 from bot.publishing.publisher import PublishError
 from bot.storage import memory
 from bot.storage.database import Database
@@ -42,9 +44,20 @@ class PublishDialog:
         """What a publication in this conversation is waiting for, if one is under way."""
         return memory.recall(self.db, message, KEY)
 
+    def command_entry(self) -> Command:
+        """`publish ...` in the command table: HR's alone."""
+        return Command(
+            COMMAND,
+            lambda turn, match: self.command(turn.message, turn.me, match["rest"] or ""),
+            Audience.HR,
+            "publish ID",
+            "publish a new version of a policy from a file",
+            refusal=NOT_HR,
+        )
+
     def command(self, message: Incoming, me: PersonInfo | None, rest: str) -> Reply:
         """`publish ID [--title T] [--effective D] [--note N]`, `publish confirm|cancel`."""
-        if me is None or not me.has("hr"):
+        if me is None or not me.has("hr"):  # the table checks too; publishing is worth two
             return Reply(kind="refused", text=NOT_HR)
         word = rest.strip().lower()
         if word in ("confirm", "yes"):
@@ -129,7 +142,7 @@ class PublishDialog:
             data={"policy": result.policy_id, "version": result.number},
         )
 
-    def _prepare(self, state: dict[str, Any], document: Document) -> publisher.Draft:
+    def _prepare(self, state: dict[str, Any], document: Document) -> Draft:
         options = state.get("options", {})
         return publisher.prepare(
             self.db,

@@ -10,7 +10,6 @@ entry. A version whose clauses did not change asks nobody to acknowledge again.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -19,9 +18,11 @@ from sqlalchemy.orm import Session
 
 from bot.config import Config, Organization
 from bot.delivery.outbox import Queued
+from bot.people import organizations
 from bot.policies import versions
 from bot.policies.library import Library, UnknownPolicy
 from bot.publishing import announcements
+from bot.publishing.draft import Draft, Published
 from bot.storage import audit, rows
 from bot.storage.database import Database
 from bot.storage.models import AlternatePhrasing, PolicyVersion, ReviewFlag
@@ -39,40 +40,6 @@ MIN_LETTER_SHARE = 0.6
 
 class PublishError(ValueError):
     """The document cannot be published; the message says why and what to do."""
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A document read and checked, waiting for HR's confirmation."""
-
-    policy_id: str
-    title: str
-    organization: Organization
-    document: Document
-    clauses: tuple[Clause, ...]
-    number: int  # the version it will become
-    based_on: int | None  # the current version it was compared with
-    diff: PolicyDiff | None
-    effective: str | None = None
-    note: str | None = None
-    warning: str | None = None
-    includes_unassigned: bool = False  # people with no organization on record belong to it
-
-    @property
-    def requires_ack(self) -> bool:
-        return self.diff is None or self.diff.substantive
-
-
-@dataclass(frozen=True)
-class Published:
-    """A version made current: who was told, and what HR should review."""
-
-    policy_id: str
-    number: int
-    requires_ack: bool
-    announced: int
-    unreachable: int
-    flags: tuple[str, ...]
 
 
 def prepare(
@@ -181,7 +148,7 @@ def _organization(
 ) -> Organization:
     """The organization a policy belongs to: its current one, or the one HR names for a new one."""
     if current is not None:
-        owner = announcements.organization_of(config, policy_id, current.meta.organization)
+        owner = organizations.organization_of(config, policy_id, current.meta.organization)
         if wanted and owner and wanted != owner.id:
             raise PublishError(
                 f"{policy_id!r} belongs to {owner.name}; it cannot be published for another "

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.messages import Attachment, Incoming, Reply, reply_from_dict
 from bot.publishing import publisher
-from bot.publishing.publisher import Draft, Published
+from bot.publishing.draft import Draft, Published
 from bot.storage.models import OutboxMessage, Person, PolicyVersion
 from knowledge.documents import read_document
 

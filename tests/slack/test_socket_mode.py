@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestServer
 
-from adapters.server import Mount, build_web_app, load_mounts
+from adapters.mounting import Mount
+from adapters.server import build_web_app, load_mounts
 from bot.acknowledgements import acks
 from bot.app import App
 from tests.slack.conftest import slack_environment
