@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import TextIO
 
 from adapters.console.reports import write_table
-from bot import publishing, versions
 from bot.app import App
-from bot.publishing import PublishError
+from bot.policies import versions
+from bot.publishing import publisher
+from bot.publishing.draft import Draft
+from bot.publishing.publisher import PublishError
 from knowledge.diff import PolicyDiff
 from knowledge.documents import DocumentError, read_document
 
@@ -37,7 +39,7 @@ def _publish(app: App, args: argparse.Namespace, stdin: TextIO, stdout: TextIO) 
         content = path.read_bytes()
     except OSError as error:
         raise PublishError(f"cannot read {path}: {error.strerror or error}") from None
-    draft = publishing.prepare(
+    draft = publisher.prepare(
         app.db,
         app.library,
         app.config,
@@ -48,11 +50,11 @@ def _publish(app: App, args: argparse.Namespace, stdin: TextIO, stdout: TextIO) 
         effective=args.effective,
         note=args.note,
     )
-    stdout.write(publishing.preview_text(draft) + "\n")
+    stdout.write(publisher.preview_text(draft) + "\n")
     if not args.yes and not _confirmed(draft, stdin, stdout):
         stdout.write("Not published. Nothing changed.\n")
         return 1
-    result = publishing.publish(
+    result = publisher.publish(
         app.db,
         app.library,
         draft,
@@ -60,11 +62,11 @@ def _publish(app: App, args: argparse.Namespace, stdin: TextIO, stdout: TextIO) 
         by_person_id=None,
         now=app.bot.clock(),
     )
-    stdout.write(publishing.outcome_text(result, draft) + "\n")
+    stdout.write(publisher.outcome_text(result, draft) + "\n")
     return 0
 
 
-def _confirmed(draft: publishing.Draft, stdin: TextIO, stdout: TextIO) -> bool:
+def _confirmed(draft: Draft, stdin: TextIO, stdout: TextIO) -> bool:
     stdout.write(f"Publish version {draft.number} now? [y/N] ")
     stdout.flush()
     answer = stdin.readline()
@@ -99,14 +101,14 @@ def _history(app: App, policy_id: str, stdout: TextIO) -> int:
 
 
 def _diff(app: App, args: argparse.Namespace, stdout: TextIO) -> int:
-    diff = publishing.compare_versions(app.db, app.library, args.policy, args.a, args.b)
+    diff = publisher.compare_versions(app.db, app.library, args.policy, args.a, args.b)
     stdout.write(f"{args.policy}: version {args.a} -> version {args.b}: {diff.summary()}.\n")
     stdout.write(_full_changes(diff))
     return 0
 
 
 def _full_changes(diff: PolicyDiff) -> str:
-    from bot.announcements import change_lines
+    from bot.publishing.announcements import change_lines
 
     lines = change_lines(diff, limit=None)
     return "".join(f"{line}\n" for line in lines)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from adapters.mounting import Mount
 from adapters.outbox_worker import DeliveryFailed, OutboxWorker, RateLimited, Send
-from adapters.server import Mount
 from adapters.teams.channel import Gateway, TokenProvider
 from adapters.teams.endpoint import ROUTE, MessagesEndpoint
 from adapters.teams.notifier import NEVER_MET, TeamsNotifier
@@ -17,7 +17,7 @@ from adapters.teams.settings import APP_ID, TeamsSettings, settings_from_environ
 from adapters.teams.turns import TeamsTurns
 from bot.app import App
 from bot.config import TEAMS_SDKS
-from bot.outbox import OutboxItem
+from bot.delivery.outbox import OutboxItem
 
 SDK_NAMES = {
     "agents": "Microsoft 365 Agents SDK",

@@ -10,7 +10,7 @@ import pytest
 from adapters.outbox_worker import OutboxWorker
 from adapters.teams.mount import teams_sender
 from bot.app import App
-from bot.contacts import contact_for
+from bot.delivery.contacts import contact_for
 from bot.messages import Reply
 from tests.announcements.helpers import publish_change
 from tests.teams.conftest import (
