@@ -74,8 +74,8 @@ def main() -> None:
             sizes = installed_sizes(requirements, folder)
             added = sorted(name for name in sizes if name not in without_teams)
             total = sum(sizes[name][1] for name in added)
-            print(f"\n{sdk} ({' '.join(requirements)}): adds {len(added)} packages, "
-                  f"{total / 1e6:.1f} MB on disk (without .pyc files)")  # fmt: skip
+            print(f"\n{sdk}: adds {len(added)} packages, {total / 1e6:.1f} MB on disk "
+                  f"(without .pyc files)\n  for {' '.join(requirements)}")  # fmt: skip
             for name in added:
                 version, size = sizes[name]
                 print(f"  {name} {version}  {size / 1e6:.2f} MB")

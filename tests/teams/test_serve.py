@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import os
 import socket
@@ -256,3 +257,20 @@ def test_a_deployment_imports_only_the_sdk_it_chose(config_file: Path, teams_sdk
     )
     loaded = {"agents": "microsoft_agents", "botbuilder": "botbuilder msrest"}[teams_sdk]
     assert done.stdout.split() == loaded.split()
+
+
+def test_only_the_two_gateway_modules_import_an_sdk() -> None:
+    """The rest of the adapter speaks plain Activity JSON through adapters/teams/channel.py."""
+    sdks = {"botbuilder", "botframework", "msrest", "microsoft_agents"}
+    folder = Path(__file__).resolve().parents[2] / "adapters" / "teams"
+    importing = set()
+    for module in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text())):
+            names = [alias.name for alias in getattr(node, "names", [])]
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if isinstance(node, ast.Import | ast.ImportFrom) and any(
+                name.split(".")[0] in sdks for name in names
+            ):
+                importing.add(module.name)
+    assert importing == {"gateway.py", "agents_gateway.py"}
