@@ -144,6 +144,8 @@ class AgentsGateway:
             raise PermissionError("the token is for another service URL")
         kid = jwt.get_unverified_header(token).get(AuthenticationConstants.KEY_ID_HEADER)
         endorsements = self._keys.endorsements(kid)
+        if endorsements is None:  # the validator did not take its key from here: refuse
+            raise PermissionError("the token's key is not one of the channel's")
         channel = activity.get("channelId")
         if endorsements and channel and channel not in endorsements:
             raise PermissionError(f"the signing key is not endorsed for channel {channel!r}")
@@ -303,10 +305,12 @@ class _ChannelKeys:
         return jwt.PyJWK(data)
 
     def endorsements(self, kid: Any) -> list[str] | None:
-        """The channels a key is endorsed for (None: unknown key or no endorsements)."""
+        """The channels a key is endorsed for ([] if for any); None for a key not fetched."""
         data = self._keys.get(kid) if isinstance(kid, str) else None
-        endorsements = data.get("endorsements") if data else None
-        return [str(item) for item in endorsements] if isinstance(endorsements, list) else None
+        if data is None:
+            return None
+        endorsements = data.get("endorsements")
+        return [str(item) for item in endorsements] if isinstance(endorsements, list) else []
 
     def _age(self) -> float:
         return time.monotonic() - self._fetched_at
