@@ -154,3 +154,23 @@ def test_no_color_and_pipes_get_plain_text(
     assert not SGR.search(session.text())
     piped = scripted(environment, "help\n")  # TERM is set, but the output is a pipe
     assert "quit" in piped and not SGR.search(piped)
+
+
+def test_ask_wraps_to_columns_when_set_and_gives_pipes_whole_lines(
+    environment: dict[str, str],
+) -> None:
+    def ask(**extra: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "adapters.cli", "ask", "--policy", "la-crosse", QUESTION],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**environment, **extra},
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    whole, narrow = ask(), ask(COLUMNS="50")
+    assert max(len(line) for line in whole.splitlines()) > 50
+    assert max(len(line) for line in narrow.splitlines()) <= 50
+    assert narrow.split() == whole.split()
