@@ -111,6 +111,14 @@ def test_leaving_ends_on_a_line_of_its_own(
 ) -> None:
     session = chat(sessions, environment)
     session.type(*keys)
+    if keys == ["ctrl-c"]:
+        # CPython's readline loop looks at signals only when its select() is interrupted: a
+        # Ctrl-C in the instant between the prompt appearing and that select() is seen with the
+        # next key. A person presses it again; so does the test, when the first went unseen.
+        try:
+            session.wait_for("Goodbye.", timeout=3)
+        except AssertionError:
+            session.type("ctrl-c")
     assert session.finish() == code
     assert session.screen().endswith("\nGoodbye.\n")
     assert "Traceback" not in session.screen()
