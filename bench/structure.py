@@ -67,7 +67,7 @@ def compare(expected: list[dict[str, Any]], clauses: list[Clause]) -> dict[str, 
     """Expected entries matched in order by number and first words; what is missing or extra."""
     numbered = [c for c in clauses if not is_unnumbered(number_of(c))]
     unnumbered = len(clauses) - len(numbered)
-    matched, missing, used = 0, [], set()
+    matched, missing, used, levels_off = 0, [], set(), []
     for entry in expected:
         words = compact(entry["first_words"])
         hit = next(
@@ -85,6 +85,8 @@ def compare(expected: list[dict[str, Any]], clauses: list[Clause]) -> dict[str, 
         else:
             used.add(hit)
             matched += 1
+            if getattr(numbered[hit], "level", entry["level"]) != entry["level"]:
+                levels_off.append(entry["number"])
     extra = [number_of(c) for i, c in enumerate(numbered) if i not in used]
     starts = [compact(c.text) for c in clauses]
     by_text = sum(any(s.startswith(compact(e["first_words"])) for s in starts) for e in expected)
@@ -96,6 +98,7 @@ def compare(expected: list[dict[str, Any]], clauses: list[Clause]) -> dict[str, 
         "extra": extra,
         "unnumbered": unnumbered,
         "in_order": in_order,
+        "levels_off": levels_off,
         "longest": max((len(c.text) for c in clauses), default=0),
     }
 
@@ -139,11 +142,14 @@ def corpus_table(corpus: Path, verbose: bool) -> bool:
                 notes.append("missing " + " ".join(result["missing"][:6]))
             if result["extra"]:
                 notes.append("extra " + " ".join(result["extra"][:6]))
+            if result["levels_off"]:
+                notes.append("level differs for " + " ".join(result["levels_off"][:6]))
             if not result["in_order"]:
                 notes.append("out of order")
             if result["longest"] > LONG_CLAUSE:
                 notes.append(f"clause over {LONG_CLAUSE} chars")
-            met = not result["missing"] and not result["extra"] and result["in_order"]
+            met = not (result["missing"] or result["extra"] or result["levels_off"])
+            met = met and result["in_order"]
             all_met = all_met and met
             print(
                 f"{name:<20} {len(expected):>8} {result['by_text']:>7} {result['matched']:>7} "
