@@ -14,7 +14,8 @@ class Clause:
 
     `label` is how a person cites it ("clause 9", "§ 37.23(C)(1)", "preamble"); `number` the
     document's number for it ("37.23(C)(1)"; "¶2" or "3 > •1" where nothing is printed);
-    `level` its depth in the numbering (0 outermost); `heading` the section it sits under.
+    `level` its depth in the numbering (0 outermost); `heading` the section it sits under;
+    `marker` its own number as printed ("(C)", "1.", "§ 37.20"; "•" for a bullet).
     """
 
     policy_id: str
@@ -28,6 +29,7 @@ class Clause:
     number: str = ""
     level: int = 0
     heading: str = ""
+    marker: str = ""
 
     @property
     def sentences(self) -> list[str]:

@@ -45,6 +45,7 @@ def parse_clauses(raw: str, meta: PolicyMetadata) -> list[Clause]:
                 number=clause.number,
                 level=node.level,
                 heading=clause.heading,
+                marker=node.marker.printed if node.marker is not None else "",
             )
         )
     return clauses
