@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import time
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,6 +25,20 @@ MAX_PAGES = 500  # a long policy manual; a 50-page PDF previews in about a secon
 MAX_TEXT_CHARS = 4_000_000
 MAX_SECONDS = 20.0
 _MAX_TREE_NODES = 4 * MAX_PAGES
+log = logging.getLogger(__name__)
+
+
+class _ToDebug(logging.Handler):
+    """pypdf's complaints about a damaged file ("EOF marker not found") are for debugging: the
+    person gets one sentence from us, and the terminal and server logs stay clean."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        log.debug("pypdf: %s", record.getMessage())
+
+
+_pypdf_log = logging.getLogger("pypdf")
+_pypdf_log.addHandler(_ToDebug())
+_pypdf_log.propagate = False
 
 
 def pdf_text(name: str, content: bytes) -> str:
@@ -50,6 +66,9 @@ def pdf_text(name: str, content: bytes) -> str:
 
 def _read_pages(name: str, content: bytes) -> list[list[PdfLine]]:
     from pypdf import PdfReader
+    from pypdf.errors import PdfReadWarning
+
+    warnings.filterwarnings("ignore", category=PdfReadWarning)
 
     reader = PdfReader(io.BytesIO(content))
     if reader.is_encrypted and not _opens_without_password(reader):

@@ -2,7 +2,8 @@
 
 Plain text and Markdown are read as they are; HTML becomes the lines a reader sees (see
 knowledge.reading.html). Control characters are dropped, words an export split in two are
-rejoined, and table-of-contents lines with dot leaders ("Purpose ........ 3") are left out.
+rejoined. Table-of-contents lines with dot leaders ("Purpose ........ 3") are marked, so the
+outline can leave the table out.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class Line:
 
     indent: int
     text: str
+    contents: bool = False  # a table-of-contents entry ("Purpose ........ 3")
 
 
 def document_lines(raw: str) -> list[Line]:
@@ -31,9 +33,8 @@ def document_lines(raw: str) -> list[Line]:
     text = rejoin_split_words(clean_control(text.replace("\r\n", "\n").replace("\r", "\n")))
     lines = []
     for source in text.split("\n")[:MAX_LINES]:
-        if _DOT_LEADER.search(source.strip()):
-            continue
+        leader = _DOT_LEADER.search(source.strip()) is not None
         expanded = source.expandtabs(4)
         stripped = expanded.strip()
-        lines.append(Line(len(expanded) - len(expanded.lstrip()), stripped))
+        lines.append(Line(len(expanded) - len(expanded.lstrip()), stripped, leader))
     return lines

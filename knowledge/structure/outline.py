@@ -122,6 +122,11 @@ class _Builder:
         if not line.text:
             self.close()
             return
+        if line.contents:  # "Purpose ........ 3": the body repeats it later
+            self.close()
+            self.title = self.title or ""
+            self.contents = [*(self.contents or []), _contents_entry(line.text)]
+            return
         if self.contents is not None and self._in_contents(line.text):
             return
         if heading := _MARKDOWN_HEADING.fullmatch(line.text):
@@ -319,11 +324,12 @@ class _Builder:
                 node = self._open(*placed, "", indent)
                 node.title, node.rank = marked.rest, rank
                 return
-        if self.title is None and not self.nodes:
-            self.title = text
-            return
         if is_contents_heading(text):
             self.contents = []
+            self.title = self.title or ""
+            return
+        if self.title is None and not self.nodes:
+            self.title = text
             return
         top = self.stack[-1] if self.stack else None
         if top is not None and top.kind == "item" and not (top.title or top.lines or top.children):
@@ -344,14 +350,19 @@ class _Builder:
 
     def _paragraph(self, lines: list[Line], before_list: bool) -> None:
         texts = [line.text for line in lines]
+        if is_contents_heading(texts[0]):  # "CONTENTS" and its entries, line by line
+            self.contents = [_contents_entry(text) for text in texts[1:]]
+            self.title = self.title or ""  # what follows the contents is a section, not a title
+            return
         if all(looks_like_heading(text) for text in texts):
             self._heading(" ".join(texts), None, lines[0].indent)
             return
         longest = max(len(text) for text in texts)
+        first = texts[0]
         if (
             len(texts) > 1
-            and looks_like_heading(texts[0])
-            and len(texts[0]) < _HEADING_SHARE * longest
+            and looks_like_heading(first)
+            and (len(first) < _HEADING_SHARE * longest or _stands_alone(first))
         ):
             self._heading(texts[0], None, lines[0].indent)
             lines, texts = lines[1:], texts[1:]
@@ -406,5 +417,6 @@ def _lead_in_split(texts: list[str], text: str) -> list[str]:
 
 def _contents_entry(text: str) -> str:
     text = re.sub(r"^#+\s*", "", text)
-    text = re.sub(r"(?:\.\s?){2,}|\s\d+\s*$", " ", text)
+    text = re.sub(r"(?:\s*\.){2,}\s*\d*\s*$", "", text)  # dot leaders and the page number
+    text = re.sub(r"\s+\d+\s*$", "", text)  # a page number after a tab or spaces
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
