@@ -52,9 +52,13 @@ def pdf_text(name: str, content: bytes) -> str:
         raise DocumentError(f"{name} is nested too deeply to be a PDF I can read.") from None
     except MemoryError:
         raise DocumentError(f"{name} needs more memory than a policy document may.") from None
+    except _limit_errors() as error:
+        raise DocumentError(
+            f"{name} is too large or complex inside to read safely ({_reason(error)}). Please "
+            "export it again, or send it as a Word or text file."
+        ) from None
     except Exception as error:  # pypdf raises many kinds on broken files; all mean the same
-        reason = str(error).strip().splitlines()[0][:120] if str(error).strip() else "damaged"
-        raise DocumentError(f"{name} is not a PDF I can read ({reason}).") from None
+        raise DocumentError(f"{name} is not a PDF I can read ({_reason(error)}).") from None
     text = lay_out(pages)
     if not text.strip():
         raise DocumentError(
@@ -62,6 +66,18 @@ def pdf_text(name: str, content: bytes) -> str:
             "original document, or paste the text."
         )
     return text
+
+
+def _limit_errors() -> tuple[type[Exception], ...]:
+    from pypdf.errors import LimitReachedError
+
+    return (LimitReachedError,)
+
+
+def _reason(error: Exception) -> str:
+    """pypdf's own words, first line only, without its trailing period."""
+    text = str(error).strip()
+    return text.splitlines()[0][:120].rstrip(".") if text else type(error).__name__
 
 
 def _read_pages(name: str, content: bytes) -> list[list[PdfLine]]:
@@ -178,7 +194,7 @@ def _pypdf_limits() -> Iterator[None]:
         return
     with apply_configuration(
         page_tree_maximum_page_entries=40 * MAX_PAGES,
-        zlib_maximum_output_length=32 * 1024 * 1024,
+        zlib_maximum_output_length=16 * 1024 * 1024,  # one page's content is under 1 MB
         stream_parsing_work_maximum_count=1_000_000,
         xform_maximum_invocations_per_extraction=500,
     ):

@@ -67,7 +67,15 @@ def lay_out(pages: list[list[PdfLine]]) -> str:
     for page in kept:
         for index, line in enumerate(page):
             is_heading = _is_heading(line, size, bold_body)
-            if heading and not is_heading:
+            continues_heading = (
+                is_heading
+                and heading
+                and previous is not None
+                and (previous.size, previous.bold) == (line.size, line.bold)
+                and 0 < previous.y - line.y <= 2 * line.size
+                and read_marker(line.text) is None
+            )
+            if heading and not continues_heading:
                 out.extend(["", "# " + " ".join(heading), ""])
                 heading = []
             if is_heading:
@@ -143,10 +151,12 @@ def _join_hyphenated(text: str) -> str:
 
     def join(match: re.Match[str]) -> str:
         first, second = match["first"], match["second"]
-        whole, hyphenated = (first + second).lower(), f"{first}-{second}".lower()
+        word = re.match(r"[a-z]+", second)
+        tail = word.group(0) if word else second
+        whole, hyphenated = (first + tail).lower(), f"{first}-{tail}".lower()
         keep = first.lower() in _HYPHEN_PREFIXES or (
             vocabulary[hyphenated] > 0 and vocabulary[whole] == 0
         )
         return f"{first}-{second}\n" if keep else f"{first}{second}\n"
 
-    return re.sub(r"(?P<first>[A-Za-z]+)-\n[ ]*(?P<second>[a-z]+)[ ]?", join, text)
+    return re.sub(r"(?P<first>[A-Za-z]+)-\n[ ]*(?P<second>[a-z]\S*)[ ]?", join, text)
