@@ -16,11 +16,13 @@ import re
 from dataclasses import dataclass, field
 
 from knowledge.structure.headings import (
+    HEADING_MAX_CHARS,
     is_caps_heading,
     is_contents_heading,
     is_history_note,
     is_title,
     looks_like_heading,
+    run_in_title,
     split_run_in,
 )
 from knowledge.structure.lines import Line
@@ -296,8 +298,10 @@ class _Builder:
         node = Node(kind, indent, marker, parent=parent, section=self.section)
         if kind == "item" and (run_in := split_run_in(rest)):
             node.title, rest = run_in
-        elif kind == "item" and is_title(rest):
+        elif kind == "item" and (is_title(rest) or _catchline(marker, rest)):
             node.title, rest = rest, ""
+        elif kind == "item" and (titled := run_in_title(rest)):
+            node.title = titled  # "Personal Use: Employees may ...": the words stay in the text
         if rest:
             node.lines.append(rest)
         if parent is not None:
@@ -390,6 +394,13 @@ class _Builder:
             parent.children.append(node)
         self.nodes.append(node)
         self.interrupted = True
+
+
+def _catchline(marker: Marker, text: str) -> bool:
+    """A section id's short heading in sentence case ("Sec. 2-202. - Use of accounts.")."""
+    if marker.scheme not in ("section", "code") or not text or len(text) > HEADING_MAX_CHARS:
+        return False
+    return len(text.split()) <= _MAX_CONTENTS_WORDS and not re.search(r"[.!?;]\s+\S", text)
 
 
 def _stands_alone(text: str) -> bool:

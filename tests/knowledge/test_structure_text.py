@@ -279,3 +279,44 @@ def test_markdown_headings_bullets_and_nested_bullets() -> None:
         ("item-1", "•1", 0, "Reporting"),
         ("item-2", "•2", 0, "Reporting"),
     ]
+
+
+def test_municode_dashes_and_title_case_run_in_headings() -> None:
+    text = (
+        "Sec. 2-201. - Definitions.\nIn this article, words mean what they say.\n\n"
+        "Sec. 2-202. - Use of accounts.\n"
+        "(a) Personal Use: Employees may post on their own time.\n"
+        "(b) Town Use: Only named employees may post for the town.\n"
+    )
+    clauses = parsed(text)
+    assert [(c.label, c.title) for c in clauses] == [
+        ("section 2-201", "Definitions"),
+        ("section 2-202(a)", "Personal Use"),
+        ("section 2-202(b)", "Town Use"),
+    ]
+    assert clauses[1].text == "Personal Use: Employees may post on their own time."
+    assert clauses[1].heading == "Sec. 2-202 Use of accounts"
+
+
+def test_a_text_export_with_form_feeds_loses_its_page_furniture() -> None:
+    pages = [
+        "Town of Example Personnel Manual\n\n1. Employees must be polite online and must not\n",
+        "Town of Example Personnel Manual\n\nharass anyone.\n2. Employees protect records.\n",
+    ]
+    text = "".join(f"{page}\n            Page {n} of 2\n\f" for n, page in enumerate(pages, 1))
+    clauses = parsed(text)
+    assert [c.text for c in clauses] == [
+        "Employees must be polite online and must not harass anyone.",
+        "Employees protect records.",
+    ]
+
+
+def test_markdown_bold_is_not_part_of_numbers_or_headings() -> None:
+    clauses = parsed(
+        "**Staff Rules**\n\n**PURPOSE**\n\nThese rules keep residents safe.\n\n"
+        "**1.** Be kind online.\n"
+    )
+    assert [(c.id, c.text) for c in clauses] == [
+        ("purpose", "These rules keep residents safe."),
+        ("clause-1", "Be kind online."),
+    ]
