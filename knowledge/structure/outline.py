@@ -55,10 +55,11 @@ class Node:
 
     @property
     def level(self) -> int:
-        depth, node = 0, self.parent
-        while node is not None:
-            depth, node = depth + 1, node.parent
-        return depth
+        """Depth in the clause's number: `37.20` 0, `37.20(A)` 1, `4.1` 1; a section id or a
+        decimal outline starts its own count, so a chapter heading above adds no level."""
+        if self.marker is not None and self.marker.resets_path:
+            return max(len(self.marker.parts) - 1, 0)
+        return self.parent.level + 1 if self.parent is not None else 0
 
     @property
     def is_clause(self) -> bool:

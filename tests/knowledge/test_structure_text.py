@@ -43,15 +43,15 @@ head before posting it, as subsection
 def test_code_of_ordinances_sections_items_and_sub_items() -> None:
     clauses = parsed(CODE_OF_ORDINANCES)
     assert table(clauses) == [
-        ("12.01", 1, "For the purposes"),
-        ("12.01(A)", 2, "SOCIAL MEDIA. Any"),
-        ("12.01(B)", 2, "DEPARTMENT HEAD. The"),
-        ("12.02(A)", 2, "Only employees named"),
-        ("12.02(B)", 2, "Posts on a"),
-        ("12.02(B)(1)", 3, "be accurate and"),
-        ("12.02(B)(2)", 3, "link to the"),
-        ("12.02(B)(3)", 3, "be kept as"),
-        ("12.02(C)", 2, "An employee who"),
+        ("12.01", 0, "For the purposes"),
+        ("12.01(A)", 1, "SOCIAL MEDIA. Any"),
+        ("12.01(B)", 1, "DEPARTMENT HEAD. The"),
+        ("12.02(A)", 1, "Only employees named"),
+        ("12.02(B)", 1, "Posts on a"),
+        ("12.02(B)(1)", 2, "be accurate and"),
+        ("12.02(B)(2)", 2, "link to the"),
+        ("12.02(B)(3)", 2, "be kept as"),
+        ("12.02(C)", 1, "An employee who"),
     ]
     policy = Policy(META, CODE_OF_ORDINANCES, tuple(clauses))
     assert policy.citation(clauses[5]) == "Town Code, § 12.02(B)(1)"
@@ -112,11 +112,11 @@ Sec. 2-102. Rules.
 def test_sec_ids_inside_an_article() -> None:
     clauses = parsed(ARTICLE)
     assert [(c.label, c.level) for c in clauses] == [
-        ("section 2-101", 1),
-        ("section 2-102(a)", 2),
-        ("section 2-102(b)", 2),
-        ("section 2-102(b)(1)", 3),
-        ("section 2-102(b)(2)", 3),
+        ("section 2-101", 0),
+        ("section 2-102(a)", 1),
+        ("section 2-102(b)", 1),
+        ("section 2-102(b)(1)", 2),
+        ("section 2-102(b)(2)", 2),
     ]
     assert clauses[0].text == "This article applies to all employees."
     assert clauses[0].heading == "ARTICLE II Social media"
