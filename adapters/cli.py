@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from adapters.console import reports
+from adapters.console import checklist_commands, reports
 from bot.app import App, open_app
 from bot.config import ConfigError, find_config_file, load_config
 from bot.policies.library import UnknownPolicy
@@ -97,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("file", help="CSV with handle,name,department,supervisor,roles,...")
 
     _policy_parser(commands)
+    checklist_commands.add_parser(commands)
 
     remind = commands.add_parser("remind", help="remind people who have not acknowledged")
     remind.add_argument("--policy", help="remind everyone pending on this policy now")
@@ -179,6 +180,7 @@ def _dispatch(app: App, args: argparse.Namespace) -> int:
         "people": _people,
         "approvals": _approvals,
         "policy": _policy,
+        "checklist": checklist_commands.run_checklist,
         "remind": _remind,
     }
     return handlers[args.command](app, args)
