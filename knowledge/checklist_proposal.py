@@ -388,8 +388,12 @@ def keyword_links(policy: Policy) -> list[Link]:
 def propose_checklist(
     policy: Policy, *, organization: str, linker: Linker = keyword_links
 ) -> Proposal:
-    """A checklist for the policy from its clauses, validated like any checklist HR writes."""
-    employer = _employer(organization)
+    """A checklist for the policy from its clauses, validated like any checklist HR writes.
+
+    Questions name the employer as the policy's title does ("City of Maple Falls Social Media
+    Policy"), else as `organization`.
+    """
+    employer = _employer(_named_in_title(policy.title) or organization)
     strongest: dict[str, tuple[Clause, float]] = {}
     for link in linker(policy):
         rule = RULES_BY_TOPIC.get(link.topic)
@@ -629,6 +633,18 @@ def _quotable(clause: Clause, max_words: int = 60) -> str:
             break
         chosen.append(sentence)
     return " ".join(chosen)
+
+
+_EMPLOYER_IN_TITLE = re.compile(
+    r"^((?:city|county|town|village|township|district|state)\s+of\s+[^,#:()]+?)"
+    r"(?:\s+(?:social\s+media|personal\s+communications|policy)\b|[,#:(]|$)",
+    re.IGNORECASE,
+)
+
+
+def _named_in_title(title: str) -> str | None:
+    match = _EMPLOYER_IN_TITLE.match(title.strip())
+    return match.group(1).strip() if match else None
 
 
 def _employer(organization: str) -> str:

@@ -30,9 +30,7 @@ from bot.storage.models import ClauseTitle, PublishedChecklist, ReviewFlag
 from knowledge.checklist import Checklist, ChecklistError, parse_checklist
 from knowledge.checklist_review import SetAside, repoint, retire, reword, stale_parts
 from knowledge.checklist_yaml import GUIDE, checklist_yaml
-from knowledge.clause_map import content_kept
 from knowledge.models import Clause, Policy
-from knowledge.text import words
 
 MAX_SOURCE_CHARS = 200
 MAX_NOTE_CHARS = 500
@@ -66,7 +64,7 @@ class StaleReference:
     text: str  # the clause as the basis version had it
     now: Clause | None  # the same clause now (materially reworded), or None (removed)
     why: str
-    suggestion: str | None  # the current clause most like it, to re-point to
+    suggestion: str | None  # the clause it most likely means now (the same one, reworded)
 
 
 @dataclass(frozen=True)
@@ -453,22 +451,14 @@ def _reference(state: ChecklistState, policy: Policy, ref: str) -> StaleReferenc
             None,
         )  # fmt: skip
     old = followed.old
-    if followed.new is None:
+    if followed.new is None:  # no suggestion: HR chooses where its subject lives now, if anywhere
         why = f"Version {policy.version} removed it."
-        now = None
-        suggestion = _most_like(old, policy)
+        now, suggestion = None, None
     else:
         why = f"Version {policy.version} rewords it: {followed.reason}."
         now = followed.new
         suggestion = followed.new.id
     return StaleReference(ref, clause_id, version, old.label, old.text, now, why, suggestion)
-
-
-def _most_like(old: Clause, policy: Policy) -> str | None:
-    """The current clause that shares the most content words with a removed one, if any does."""
-    scored = [(content_kept(words(old.text), words(c.text)), c.id) for c in policy.clauses]
-    best = max(scored, default=(0.0, None))
-    return best[1] if best[0] >= 0.25 else None
 
 
 def _review_note(item: ReviewItem, policy: Policy) -> str:
