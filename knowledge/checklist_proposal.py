@@ -28,9 +28,10 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal, Protocol
 
-from knowledge.checklist import Checklist, parse_checklist
+from knowledge.checklist import Checklist, checklist_from_data
 from knowledge.checklist_yaml import checklist_yaml
 from knowledge.clause_map import negations
 from knowledge.models import Clause, Policy
@@ -367,22 +368,36 @@ class Proposal:
 
 def keyword_links(policy: Policy) -> list[Link]:
     """Each clause linked to the rules whose policy words it contains."""
+    keys = _rule_keys()
     links = []
     for clause in policy.clauses:
         stems = [stem(word) for word in words(clause.text)]
-        for rule in RULES:
-            score = 0.0
-            seen: set[tuple[str, ...]] = set()
-            for phrases, weight in ((rule.says, _SAYS), (rule.hints, _HINT)):
-                for phrase in phrases:
-                    key = tuple(stem(word) for word in words(phrase))
-                    if key and key not in seen and _contains(stems, key):
-                        seen.add(key)
-                        score += weight
+        present = set(stems)
+        for rule, phrases in keys:
+            score = sum(
+                weight
+                for key, weight in phrases
+                if key[0] in present and (len(key) == 1 or _contains(stems, key))
+            )
             strength = 1 - math.exp(-score)
             if strength >= MIN_STRENGTH:
                 links.append(Link(rule.topic, clause.id, round(strength, 3)))
     return links
+
+
+@lru_cache(maxsize=1)
+def _rule_keys() -> tuple[tuple[Rule, tuple[tuple[tuple[str, ...], float], ...]], ...]:
+    """Each rule's words and phrases as stem tuples with their weights, each stem tuple once."""
+    keys = []
+    for rule in RULES:
+        seen: dict[tuple[str, ...], float] = {}
+        for phrases, weight in ((rule.says, _SAYS), (rule.hints, _HINT)):
+            for phrase in phrases:
+                key = tuple(stem(word) for word in words(phrase))
+                if key:
+                    seen.setdefault(key, weight)
+        keys.append((rule, tuple(seen.items())))
+    return tuple(keys)
 
 
 def propose_checklist(
@@ -395,9 +410,10 @@ def propose_checklist(
     """
     employer = _employer(_named_in_title(policy.title) or organization)
     strongest: dict[str, tuple[Clause, float]] = {}
+    clause_ids = policy.clause_ids  # (a property that builds the set each time)
     for link in linker(policy):
         rule = RULES_BY_TOPIC.get(link.topic)
-        if rule is None or link.clause_id not in policy.clause_ids:
+        if rule is None or link.clause_id not in clause_ids:
             continue
         best = strongest.get(rule.topic)
         if best is None or link.strength > best[1]:
@@ -566,8 +582,8 @@ class _Builder:
             data["roles"] = self.roles
         if self.titles:
             data["titles"] = self.titles
-        checklist = parse_checklist(
-            _dump(data), f"proposal for {self.policy.id}", self.policy.clause_ids
+        checklist = checklist_from_data(
+            data, f"proposal for {self.policy.id}", self.policy.clause_ids
         )
         cited = checklist.cited_clauses()
         uncovered = tuple(c.label for c in self.policy.clauses if c.id not in cited)
@@ -660,9 +676,3 @@ def _cap(text: str) -> str:
 
 def _join(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _dump(data: dict[str, object]) -> str:
-    import yaml
-
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1_000_000)

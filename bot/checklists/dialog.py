@@ -49,16 +49,19 @@ class ChecklistDialog:
         self.db = db
         self.clock = clock
         self.hr_contact = hr_contact  # whom a verdict sends people to for what HR is updating
-        self._suggestions: dict[tuple[str, str], dict[str, bool]] = {}
+        self._suggestions: dict[tuple[str, str], tuple[Checklist, dict[str, bool]]] = {}
 
     def _suggested_answers(self, checklist: Checklist, draft: str) -> dict[str, bool]:
-        """The answers a draft suggests, read once per draft rather than at every question."""
+        """The answers a draft suggests, read once per draft rather than at every question (and
+        again when HR has published another checklist meanwhile)."""
         key = (checklist.policy, draft)
-        if key not in self._suggestions:
+        cached = self._suggestions.get(key)
+        if cached is None or cached[0] is not checklist:
             if len(self._suggestions) >= 256:
                 self._suggestions.clear()
-            self._suggestions[key] = suggested_answers(scan_draft(checklist, draft))
-        return self._suggestions[key]
+            cached = (checklist, suggested_answers(scan_draft(checklist, draft)))
+            self._suggestions[key] = cached
+        return cached[1]
 
     def keep_draft(self, message: Incoming) -> Reply:
         """Keep the draft post with the checklist just finished, because the person asked to."""

@@ -324,7 +324,7 @@ def _checklist_state(
         basis_ids = frozenset(c.id for c in stored_versions.clauses(basis))
         source = f"checklist version {published.number} of {policy.id}"
         try:
-            checklist = parse_checklist(published.text, source, basis_ids, stale_ok=ANY_STALE)
+            checklist = _parse_published(published.text, source, basis_ids)
         except ChecklistError as error:  # validated when published: only a damaged record
             log.error("%s cannot be used: %s", source, error)
             return None
@@ -381,6 +381,13 @@ def _seed_checklist(
         return checklist, policy.version, identity(policy.clauses)
     number = stored_curation.version_number_of(db, policy.id, sha256_hex(seed.text))
     return checklist, number or 1, follow_clauses(shipped, policy.clauses)
+
+
+@lru_cache(maxsize=32)
+def _parse_published(text: str, source: str, clause_ids: frozenset[str]) -> Checklist:
+    """A checklist HR published, read once per process (every worker rebuilds its library after
+    each publication; the text of a published version never changes)."""
+    return parse_checklist(text, source, clause_ids, stale_ok=ANY_STALE)
 
 
 @lru_cache(maxsize=16)

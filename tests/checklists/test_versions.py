@@ -124,6 +124,10 @@ def test_hr_repoints_the_set_aside_item_and_every_worker_has_it_back(
     before = walk(second, {}, person="kim")  # it notices version 2 on its next message
     assert "legal discovery" not in before.text
 
+    chatted = run("chat", "--user", "pat", config=config_file, stdin="check\n")
+    assert chatted.returncode == 0 and chatted.stderr == ""  # nothing for HR in a chat
+    assert "set aside" not in chatted.stdout and "Question 1 of at most" in chatted.stdout
+
     shown = run("checklist", "show", "--policy", "la-crosse", config=config_file)
     assert shown.returncode == 0, shown.stderr
     assert "Needs HR's review" in shown.stdout
