@@ -13,24 +13,41 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from adapters.cli_help import SuggestingParser, policy_help
 from bot.app import App
 from bot.publishing import checklists
 from bot.publishing.checklists import ChecklistPublishError
 from knowledge.checklist import MAX_CHECKLIST_CHARS, ChecklistError
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(commands: argparse._SubParsersAction[SuggestingParser]) -> None:
     """The `checklist` subcommand and its actions."""
     checklist = commands.add_parser(
-        "checklist", help='HR: see and publish the "can I post this?" checklist'
+        "checklist",
+        help='HR: see and publish the "can I post this?" checklist',
+        description='HR\'s "can I post this?" checklist of a policy: `show` it (and what needs '
+        "review after a new version), then `publish` the edited file.",
     )
     actions = checklist.add_subparsers(dest="checklist_command", metavar="ACTION", required=True)
-    show = actions.add_parser("show", help="the live checklist, and what needs HR's review")
-    show.add_argument("--policy", help="policy id (default: the configured default policy)")
+    show = actions.add_parser(
+        "show",
+        help="the live checklist, and what needs HR's review",
+        description="Where the live checklist comes from, its questions, outcomes and "
+        "reminders, and the items a new version set aside for HR (the clause each cited then "
+        "and that clause now). With --yaml, the text to edit and publish; for a policy without "
+        "a checklist, the one PolicyBot proposes from its clauses.",
+    )
+    show.add_argument("--policy", help=policy_help("policy id (default: the default policy)"))
     show.add_argument("--yaml", action="store_true", help="print the YAML to edit and publish")
-    publish = actions.add_parser("publish", help="validate a checklist file and make it live")
+    publish = actions.add_parser(
+        "publish",
+        help="validate a checklist file and make it live",
+        description="Check a checklist file against the clauses of the policy's current version "
+        "(every problem is listed, and nothing changes if there is one), store it as the "
+        "policy's next checklist version, audited; every worker uses it from its next message.",
+    )
     publish.add_argument("file", help="the checklist (YAML), as `show --yaml` prints it")
-    publish.add_argument("--policy", required=True, help="the policy it is for")
+    publish.add_argument("--policy", required=True, help=policy_help("the policy it is for"))
     publish.add_argument("--by", help="who publishes it, for the record (default: your login)")
     publish.add_argument("--note", metavar="TEXT", help="why, for the record")
 
