@@ -17,7 +17,7 @@ from adapters.cli_help import (
     serve_environment_text,
     short_usage,
 )
-from adapters.console import reports
+from adapters.console import checklist_commands, reports
 from bot.app import App, open_app
 from bot.config import (
     DATABASE_URL_ENV,
@@ -150,6 +150,7 @@ environment:
     )
 
     _policy_parser(commands)
+    checklist_commands.add_parser(commands)
 
     remind = commands.add_parser(
         "remind",
@@ -361,6 +362,7 @@ def _dispatch(app: App, args: argparse.Namespace) -> int:
         "people": _people,
         "approvals": _approvals,
         "policy": _policy,
+        "checklist": checklist_commands.run_checklist,
         "remind": _remind,
     }
     return handlers[args.command](app, args)

@@ -30,6 +30,23 @@ class Clause:
     level: int = 0
     heading: str = ""
     marker: str = ""
+    titled: bool = False  # `title` was written by HR, not taken from the clause's first words
+
+    @property
+    def display_title(self) -> str | None:
+        """HR's title, else the first sentence when it is short enough to show whole, else None.
+
+        The parser's default `title` is the first eight words of the first sentence (the matcher
+        weighs them); cut off, it reads as a broken title, so it is never shown as one.
+        """
+        if self.titled or (self.title and not self.title.endswith("…")):
+            return self.title or None
+        return None
+
+    @property
+    def caption(self) -> str:
+        """What answers, choices and drop-downs call the clause: its title, else "Clause 9"."""
+        return self.display_title or self.label[:1].upper() + self.label[1:]
 
     @property
     def sentences(self) -> list[str]:

@@ -17,7 +17,7 @@ def quote_clause(policy: Policy, clause: Clause, question: str, analyzer: Analyz
         ),
         citation=policy.citation(clause),
         version=policy.version,
-        clause_title=clause.title,
+        clause_title=clause.caption,
     )
 
 
@@ -43,7 +43,7 @@ def clause_reply(
 ) -> Reply:
     """Quote one clause, cite it, and offer the next steps."""
     quote = quote_clause(policy, clause, question, analyzer)
-    lines = [f"{clause.title}:", *(f"  “{s}”" for s in quote.sentences)]
+    lines = [f"{clause.caption}:", *(f"  “{s}”" for s in quote.sentences)]
     lines.append(f"Source: {quote.citation} (version {quote.version}).")
     buttons = [Button("Start the checklist", "check")]
     if not acknowledged:
@@ -51,7 +51,7 @@ def clause_reply(
     return Reply(
         kind="answer",
         text="\n".join(lines),
-        title=clause.title,
+        title=clause.caption,
         quote=quote,
         buttons=tuple(buttons),
         data={"policy": policy.id, "clause": clause.id, "version": policy.version},
@@ -66,15 +66,24 @@ def did_you_mean_reply(result: MatchResult) -> Reply:
     """Two or more clauses fit about equally well: let the person pick."""
     choices = [match.clause for match in result.matches]
     lines = ["I found more than one part of the policy that might answer that. Did you mean:"]
-    lines += [f"  {n}. {clause.title} ({clause.label})" for n, clause in enumerate(choices, 1)]
+    lines += [f"  {n}. {_choice(clause)}" for n, clause in enumerate(choices, 1)]
     lines.append("Reply with the number, or press a choice.")
     return Reply(
         kind="did_you_mean",
         text="\n".join(lines),
         title="Did you mean…",
-        buttons=tuple(Button(clause.title, f"show {clause.id}") for clause in choices),
+        buttons=tuple(Button(clause.caption, f"show {clause.id}") for clause in choices),
         data={"policy": result.policy.id, "choices": [clause.id for clause in choices]},
     )
+
+
+def _choice(clause: Clause) -> str:
+    """A choice names the clause by its title, or (untitled) quotes its first words."""
+    if clause.display_title:
+        return f"{clause.display_title} ({clause.label})"
+    words = clause.text.split()
+    preview = " ".join(words[:10]) + (" …" if len(words) > 10 else "")
+    return f"{clause.caption}: “{preview}”"
 
 
 def unknown_reply(policy: Policy, hr_contact: str) -> Reply:

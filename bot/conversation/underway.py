@@ -2,9 +2,9 @@
 
 Routing a message asks several questions of the database: is a request for authorization half
 filled in, is a checklist unfinished, does the conversation remember a "did you mean" choice, has
-HR published since the library was indexed? Most messages have nothing under way, and each of
-those questions asked alone costs a statement; asked together they cost one. A message then
-loads only what is actually there.
+HR published (a version, a phrasing, a checklist, a title) since the library was indexed? Most
+messages have nothing under way, and each of those questions asked alone costs a statement;
+asked together they cost one. A message then loads only what is actually there.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam, exists, select
 
 from bot.messages import Incoming
-from bot.policies.versions import signature_columns
+from bot.policies.versions import Signature, signature_columns
 from bot.storage.database import Database
 from bot.storage.models import ChecklistDraft, ConversationMemory, RequestDraft
 
@@ -24,7 +24,7 @@ from bot.storage.models import ChecklistDraft, ConversationMemory, RequestDraft
 class Underway:
     """A snapshot taken as the message arrived (nothing in one message writes before reading)."""
 
-    library_signature: tuple[int | None, int | None]
+    library_signature: Signature
     request_draft: bool
     checklist_draft: bool
     remembers: bool  # the conversation keeps something for its next message
@@ -39,8 +39,8 @@ def read_underway(db: Database, message: Incoming) -> Underway:
     }
     with db.autocommit() as session:
         row = session.execute(_UNDERWAY, where).one()
-    versions, phrasings, request, checklist, remembers = row
-    return Underway((versions, phrasings), bool(request), bool(checklist), bool(remembers))
+    *library, request, checklist, remembers = row
+    return Underway(tuple(library), bool(request), bool(checklist), bool(remembers))
 
 
 def _in_conversation(model: type[RequestDraft | ChecklistDraft | ConversationMemory]) -> Any:

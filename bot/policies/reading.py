@@ -135,20 +135,14 @@ def _page_text(clauses: list[Clause]) -> list[str]:
 
 
 def _clause_text(clause: Clause) -> str:
-    """A clause as the document numbers it: its label, title when it has one, and its text."""
+    """A clause as the document numbers it: its label, its title when it has a real one (HR's,
+    or a short first sentence the text does not simply begin with), then its text."""
     label = clause.label[:1].upper() + clause.label[1:]
-    heading = (
-        label
-        if not clause.title or _same(clause.title, clause.text)
-        else (f"{label}: {clause.title}")
-    )
-    return f"{heading}\n{clause.text}"
+    title = clause.display_title
+    if not title or _squash(clause.text).startswith(_squash(title)):
+        return f"{label}\n{clause.text}"
+    return f"{label}: {title}\n{clause.text}"
 
 
-def _same(title: str, text: str) -> bool:
-    """Whether a title only repeats the clause's first words (so showing it adds nothing)."""
-
-    def squash(value: str) -> str:
-        return re.sub(r"\W+", " ", value).strip().lower()
-
-    return squash(text).startswith(squash(title))
+def _squash(value: str) -> str:
+    return re.sub(r"\W+", " ", value).strip().lower()
