@@ -72,10 +72,14 @@ class Analyzer:
             bucket.sort()  # ties between equally close words resolve the same way every run
         self.correct = lru_cache(maxsize=8192)(self._correct)
 
-    def units(self, question: str) -> list[Unit]:
-        """The question's content as units: one per meaningful word, plus known phrases."""
+    def tokens(self, question: str) -> list[str]:
+        """The question's words, typos corrected, stopwords kept (phrases need them)."""
         tokens = [self.correct(word) for word in words(question)[:MAX_QUESTION_WORDS]]
-        tokens = [token for token in tokens if token]
+        return [token for token in tokens if token]
+
+    def units(self, question: str, tokens: list[str] | None = None) -> list[Unit]:
+        """The question's content as units: one per meaningful word, plus known phrases."""
+        tokens = self.tokens(question) if tokens is None else tokens
         units = [
             self._phrase_unit(tokens[i : i + n])
             for n in range(2, _MAX_PHRASE_WORDS + 1)

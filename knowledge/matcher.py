@@ -15,12 +15,22 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from knowledge.analysis import Analyzer, Synonyms, Unit
+from knowledge.confidence import Calibration, Signals, default_calibration
 from knowledge.models import Clause, Policy
-from knowledge.text import STOPWORDS, light_stem, stem, words
+from knowledge.text import DOMAIN_WORDS, STOPWORDS, light_stem, stem, words
+from knowledge.topics import TopicMap
+
+
+@lru_cache(maxsize=1)
+def default_topics() -> TopicMap:
+    """The shipped topic map, read once per process."""
+    return TopicMap.load()
+
 
 _K1 = 1.2
 _B = 0.4
@@ -31,6 +41,15 @@ _DERIVED_FORM_WEIGHT = 0.5
 _BIGRAM_WEIGHT = 1.0
 _RERANK = 40
 _SCORE_SCALE = 3.0
+# A topic the question mentions counts for a linked clause about as much as a shared word.
+_TOPIC_WEIGHT = 2.0
+_TOPIC_COVERAGE = 0.8
+# "sponsor" and "sponsorships": stems of 5+ letters where one begins the other.
+_RELATED_FORM_WEIGHT = 0.6
+_MIN_RELATED_STEM = 5
+# Domain words (post, social media, city...) tell little about which clause answers.
+_DOMAIN_WORD_WEIGHT = 0.4
+_DOMAIN_STEMS = frozenset(stem(word) for word in DOMAIN_WORDS)
 UNKNOWN_WEIGHT = 1.0
 
 
@@ -52,13 +71,35 @@ class Match:
 
 
 @dataclass(frozen=True)
+class Examined:
+    """One policy's ranking for a question: matches best first, and what the confidence is from.
+
+    `in_scope`: how likely the question is about the policy at all; `closeness`: how likely the
+    best clause is the one that answers it. A match's confidence is their product, scaled by its
+    score relative to the best, so confidences fall as the ranking goes down.
+    """
+
+    matches: list[Match]
+    signals: Signals
+    in_scope: float
+    closeness: float
+
+
+@dataclass(frozen=True)
 class MatchResult:
-    """The ranked clauses for a question and the decision drawn from them."""
+    """The ranked clauses for a question and the decision drawn from them.
+
+    It carries what a caller needs to offer "none of these" after a did-you-mean and log the
+    question for HR: the question, the policy and its version, the offered clauses, and the two
+    halves of the confidence (`in_scope`, `closeness`).
+    """
 
     question: str
     policy: Policy
     matches: tuple[Match, ...]
     outcome: Outcome
+    in_scope: float = 0.0
+    closeness: float = 0.0
 
     @property
     def answered(self) -> bool:
@@ -71,17 +112,32 @@ class MatchResult:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """The confidence below which the bot says it does not know, and the ambiguity margin."""
+    """When the bot says it does not know, and when it offers a choice.
+
+    `confidence`: below this probability that the question is about the policy (`in_scope`),
+    the bot says it does not know. `ambiguity_margin`: when the runner-up scores within this
+    share of the best, it offers a choice; so it does when the best clause's `closeness` is
+    under `closeness`.
+    """
 
     confidence: float = 0.4
     ambiguity_margin: float = 0.05
+    # Below this closeness an in-scope question gets a choice of clauses instead of one answer.
+    closeness: float = 0.0
 
 
 class PolicyIndex:
     """A searchable index of one policy's clauses."""
 
-    def __init__(self, policy: Policy, synonyms: Synonyms) -> None:
+    def __init__(
+        self,
+        policy: Policy,
+        synonyms: Synonyms,
+        topics: TopicMap | None = None,
+        calibration: Calibration | None = None,
+    ) -> None:
         self.policy = policy
+        self.calibration = calibration or default_calibration()
         self._bags = [_clause_bag(clause) for clause in policy.clauses]
         self._lengths = [sum(bag.values()) for bag in self._bags]
         self._average_length = sum(self._lengths) / max(len(self._lengths), 1)
@@ -93,6 +149,7 @@ class PolicyIndex:
             term: math.log(1 + (count - df + 0.5) / (df + 0.5))
             for term, df in document_frequency.items()
         }
+        self._related: dict[str, list[str]] = {}
         self._unknown_weight = UNKNOWN_WEIGHT * sum(self._idf.values()) / max(len(self._idf), 1)
         self._postings: dict[str, list[int]] = {}
         for position, bag in enumerate(self._bags):
@@ -105,46 +162,121 @@ class PolicyIndex:
                 self._bigram_postings.setdefault(pair, []).append(position)
         clause_words = [_clause_words(clause) for clause in policy.clauses]
         self._forms = [{light_stem(word) for word in found} for found in clause_words]
-        self.analyzer = Analyzer(set().union(*clause_words), synonyms)
+        self.topics = topics if topics is not None else default_topics()
+        self.links = tuple(self.topics.links(policy))
+        position_of = {clause.id: n for n, clause in enumerate(policy.clauses)}
+        self._linked: dict[str, list[tuple[int, float]]] = {}
+        for link in self.links:
+            self._linked.setdefault(link.topic, []).append(
+                (position_of[link.clause_id], link.strength)
+            )
+        self._topic_idf = {
+            topic: math.log(1 + (count - len(linked) + 0.5) / (len(linked) + 0.5))
+            for topic, linked in self._linked.items()
+        }
+        vocabulary = set().union(*clause_words) | self.topics.vocabulary()
+        self.analyzer = Analyzer(vocabulary, synonyms)
 
     def search(self, question: str, limit: int = 5) -> list[Match]:
         """Clauses ranked best first, each with its confidence; empty when nothing overlaps."""
-        units = self.analyzer.units(question)
+        return self.examine(question, limit).matches
+
+    def examine(self, question: str, limit: int = 5) -> Examined:
+        """The ranked clauses with their confidence, and the signals the confidence came from."""
+        tokens = self.analyzer.tokens(question)
+        units = self.analyzer.units(question, tokens)
         weights = [self._unit_weight(unit) for unit in units]
+        token_stems = [stem(token) for token in tokens]
+        mentioned = self.topics.mentions(token_stems)
+        outside = max(
+            (m.strength for m in mentioned if self.topics.topics[m.topic].outside), default=0.0
+        )
+        mentions = [m for m in mentioned if m.topic in self._linked]
         scores: dict[int, float] = {}
         covered: dict[int, float] = {}
+        known_weight = 0.0
+        for mention in mentions:
+            bonus = _TOPIC_WEIGHT * mention.strength * self._topic_idf[mention.topic]
+            for position, strength in self._linked[mention.topic]:
+                scores[position] = scores.get(position, 0.0) + bonus * strength
         for unit, weight in zip(units, weights, strict=True):
-            for position, (contribution, share) in self._unit_matches(unit).items():
+            matched = self._unit_matches(unit)
+            shares = {position: share for position, (_value, share) in matched.items()}
+            for position, (contribution, _share) in matched.items():
                 scores[position] = scores.get(position, 0.0) + contribution
+            for mention in mentions:
+                if set(unit.stems) <= {token_stems[i] for i in mention.positions}:
+                    for position, strength in self._linked[mention.topic]:
+                        topical = _TOPIC_COVERAGE * strength * mention.strength
+                        shares[position] = max(shares.get(position, 0.0), topical)
+            for position, share in shares.items():
                 covered[position] = covered.get(position, 0.0) + weight * share
+            if shares:
+                known_weight += weight
         if not scores:
-            return []
+            return Examined([], Signals(outside=outside), 0.0, 0.0)
         query_text = " ".join(unit.surface for unit in units)
         for pair in _bigrams([_stem_string(query_text)]):
             for position in self._bigram_postings.get(pair, ()):
                 if position in scores:
                     scores[position] += self._bigram_weight(pair)
         shortlist = heapq.nlargest(_RERANK, scores, key=lambda position: scores[position])
-        total_weight = sum(weights)
+        total_weight = max(sum(weights), 1e-9)
         ranked = []
         for position in shortlist:
             similarity = self._similarity(query_text, position)
-            coverage = covered[position] / total_weight
-            score = scores[position]
-            confidence = math.sqrt(coverage) * (1 - math.exp(-score / _SCORE_SCALE))
-            ranked.append((score * (1 + _SIMILARITY_WEIGHT * similarity), confidence, position))
+            coverage = min(1.0, covered.get(position, 0.0) / total_weight)
+            ranked.append(
+                (scores[position] * (1 + _SIMILARITY_WEIGHT * similarity), coverage, position)
+            )
         ranked.sort(key=lambda item: (-item[0], item[2]))
-        return [
-            Match(self.policy.clauses[position], round(score, 4), round(confidence, 4))
-            for score, confidence, position in ranked[:limit]
+        signals = Signals(
+            best_score=ranked[0][0],
+            second_score=ranked[1][0] if len(ranked) > 1 else 0.0,
+            coverage=ranked[0][1],
+            known=min(1.0, known_weight / total_weight),
+            topic=max((mention.strength for mention in mentions), default=0.0),
+            outside=outside,
+        )
+        in_scope = self.calibration.in_scope(signals)
+        closeness = self.calibration.closeness_of(signals)
+        best = ranked[0][0]
+        matches = [
+            Match(
+                self.policy.clauses[position],
+                round(score, 4),
+                round(in_scope * closeness * score / best, 4),
+            )
+            for score, _coverage, position in ranked[:limit]
         ]
+        return Examined(matches, signals, round(in_scope, 4), round(closeness, 4))
 
     def _unit_weight(self, unit: Unit) -> float:
+        factor = _DOMAIN_WORD_WEIGHT if set(unit.stems) <= _DOMAIN_STEMS else 1.0
         known = [self._idf[term] for term in unit.stems if term in self._idf]
         if known:
-            return max(known)
+            return factor * max(known)
         expanded = [self._idf[t] for stems in unit.expansions for t in stems if t in self._idf]
-        return max(expanded) if expanded else self._unknown_weight
+        if len(unit.stems) == 1:
+            expanded += [self._idf[t] for t in self._related_stems(unit.stems[0])]
+        return factor * (max(expanded) if expanded else self._unknown_weight)
+
+    def _related_stems(self, term: str) -> list[str]:
+        """The policy's stems of the same word family: one begins the other, 5+ letters."""
+        if len(term) < _MIN_RELATED_STEM:
+            return []
+        found = self._related.get(term)
+        if found is None:
+            found = [
+                other
+                for other in self._idf
+                if len(other) >= _MIN_RELATED_STEM
+                and other != term
+                and (other.startswith(term) or term.startswith(other))
+            ]
+            if len(self._related) < 65536:
+                self._related[term] = found
+        return found
 
     def _unit_matches(self, unit: Unit) -> dict[int, tuple[float, float]]:
         """Per clause: what this unit adds to the score, and the share of its weight covered.
@@ -157,6 +289,14 @@ class PolicyIndex:
         for stems in unit.expansions:
             for position, value in self._phrase_scores(stems).items():
                 expanded[position] = max(expanded.get(position, 0.0), _EXPANSION_WEIGHT * value)
+        if len(unit.stems) == 1 and not direct:
+            for related in self._related_stems(unit.stems[0]):
+                for position, value in self._phrase_scores((related,)).items():
+                    value *= _RELATED_FORM_WEIGHT
+                    expanded[position] = max(expanded.get(position, 0.0), value)
+        if len(unit.stems) == 1 and unit.stems[0] in _DOMAIN_STEMS:
+            direct = {position: value * _DOMAIN_WORD_WEIGHT for position, value in direct.items()}
+            expanded = {p: value * _DOMAIN_WORD_WEIGHT for p, value in expanded.items()}
         single_word = len(unit.stems) == 1
         form = light_stem(unit.surface)
         result = {}
@@ -232,16 +372,25 @@ class Matcher:
     def ask(self, policy_id: str, question: str, top_k: int = 3) -> MatchResult:
         """Rank the policy's clauses for the question and decide what the bot should do."""
         index = self._indexes[policy_id]
-        matches = tuple(index.search(question, limit=max(top_k, 3)))
-        return MatchResult(question, index.policy, matches[:top_k], self._decide(matches))
+        examined = index.examine(question, limit=max(top_k, 3))
+        matches = tuple(examined.matches)
+        return MatchResult(
+            question,
+            index.policy,
+            matches[:top_k],
+            self._decide(examined),
+            examined.in_scope,
+            examined.closeness,
+        )
 
-    def _decide(self, matches: tuple[Match, ...]) -> Outcome:
-        if not matches or matches[0].confidence < self.thresholds.confidence:
+    def _decide(self, examined: Examined) -> Outcome:
+        matches = examined.matches
+        if not matches or examined.in_scope < self.thresholds.confidence:
             return Outcome.UNKNOWN
         if len(matches) > 1:
             first, second = matches[0], matches[1]
             close = (first.score - second.score) <= self.thresholds.ambiguity_margin * first.score
-            if close and second.confidence >= self.thresholds.confidence:
+            if close or examined.closeness < self.thresholds.closeness:
                 return Outcome.DID_YOU_MEAN
         return Outcome.ANSWER
 

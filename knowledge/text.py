@@ -53,6 +53,16 @@ FRAME_WORDS = frozenset(
     """.split()
 )
 
+# Words nearly every question to a social media policy uses and nearly every clause has: they
+# say the question is about the policy, not which clause answers it, so they count less.
+DOMAIN_WORDS = frozenset(
+    """
+    post posts posted posting social media online internet web site sites page pages platform
+    platforms network networks networking content employee employees staff city village town
+    county district municipal government public personal
+    """.split()
+)
+
 _stemmer = snowballstemmer.stemmer("english")
 
 

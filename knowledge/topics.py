@@ -1,0 +1,205 @@
+"""The domain's topic map: what social media policies regulate, linked to any policy's clauses.
+
+Public employers' social media policies regulate the same few dozen things. `topics.yaml`
+describes each once: the words employees ask with and the words policies use. When a policy is
+indexed, each clause is linked to the topics whose policy words it contains, so a question in
+other words than the clause ("can I post under a fake name?" and "concealing one's name") meets
+it through the topic. The links are computed per policy version, so a clause removed by a new
+version takes its links with it, and HR can list them (`links`, `describe_links`).
+
+Topics under `outside` are what employees ask that such a policy does not answer (leave, pay,
+IT help...): a signal that a question is not about the policy at all.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from knowledge.models import Clause, Policy
+from knowledge.text import STOPWORDS, stem, words
+
+TOPICS_FILE = Path(__file__).parent / "topics.yaml"
+# A phrase of several words names a topic more surely than one word does.
+_PHRASE_WEIGHT = 1.0
+_WORD_WEIGHT = 0.7
+# A link weaker than one single policy word is not a link.
+MIN_LINK = 0.45
+# One word of a topic in a question is a clear mention (questions are short).
+MENTION_SCALE = 1.0
+
+Phrase = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One thing policies regulate: how employees ask about it, how policies word it."""
+
+    id: str
+    asks: tuple[Phrase, ...]
+    says: tuple[Phrase, ...]
+    outside: bool = False
+
+
+@dataclass(frozen=True)
+class Link:
+    """A clause linked to a topic, with how strongly (0-1) its words name the topic."""
+
+    topic: str
+    clause_id: str
+    strength: float
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A topic a question mentions: how strongly (0-1), and which of its words did."""
+
+    topic: str
+    strength: float
+    positions: frozenset[int]
+
+
+class TopicMap:
+    """The topics, with phrase look-up on stemmed word sequences."""
+
+    def __init__(self, topics: Sequence[Topic]) -> None:
+        self.topics = {topic.id: topic for topic in topics}
+        self._words: list[tuple[str, ...]] = []
+        self._asked: dict[str, list[tuple[Phrase, str]]] = {}
+        self._said: dict[str, list[tuple[Phrase, str]]] = {}
+        for topic in topics:
+            for phrase in (*topic.asks, *topic.says):
+                self._asked.setdefault(phrase[0], []).append((phrase, topic.id))
+            for phrase in topic.says:
+                self._said.setdefault(phrase[0], []).append((phrase, topic.id))
+
+    @classmethod
+    def load(cls, path: Path = TOPICS_FILE) -> TopicMap:
+        """Read topics.yaml; a broken file is an error that names the file and the topic."""
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as error:
+            raise ValueError(f"{path}: cannot read the topic map ({error})") from None
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: expected 'topics' and 'outside' sections")
+        topics = []
+        words_of: list[tuple[str, ...]] = []
+        for section, outside in (("topics", False), ("outside", True)):
+            for topic_id, entry in (data.get(section) or {}).items():
+                if not isinstance(entry, dict) or not isinstance(entry.get("asks", []), list):
+                    raise ValueError(f"{path}: {section}.{topic_id} needs lists 'asks' and 'says'")
+                for key in ("asks", "says"):
+                    words_of.append(tuple(w for e in entry.get(key) or [] for w in words(str(e))))
+                topics.append(
+                    Topic(
+                        str(topic_id),
+                        _phrases(entry.get("asks") or []),
+                        _phrases(entry.get("says") or []),
+                        outside,
+                    )
+                )
+        topic_map = cls(topics)
+        topic_map._words = words_of
+        return topic_map
+
+    def vocabulary(self) -> set[str]:
+        """Every word the topic map knows (so typo correction does not bend them)."""
+        return {word for topic in self._words for word in topic}
+
+    def mentions(self, stems: Sequence[str]) -> list[Mention]:
+        """The topics a question mentions, by their asked or policy words, strongest first."""
+        return _find(stems, self._asked)
+
+    def links(self, policy: Policy) -> list[Link]:
+        """Each clause's topics, from the policy words the clause contains."""
+        found = []
+        for clause in policy.clauses:
+            found += self.clause_links(clause)
+        return found
+
+    def clause_links(self, clause: Clause) -> list[Link]:
+        text = [stem(word) for word in words(" ".join([clause.title, clause.text]))]
+        links = []
+        for topic_id, strength, evidence in _weighed(text, self._said):
+            if strength >= MIN_LINK and not self.topics[topic_id].outside:
+                links.append(Link(topic_id, clause.id, round(strength, 3), evidence))
+        return links
+
+
+def describe_links(topic_map: TopicMap, policy: Policy) -> list[str]:
+    """Lines for HR: each topic and the clauses linked to it, strongest first."""
+    by_topic: dict[str, list[Link]] = {}
+    for link in topic_map.links(policy):
+        by_topic.setdefault(link.topic, []).append(link)
+    lines = []
+    for topic_id in topic_map.topics:
+        links = sorted(by_topic.get(topic_id, []), key=lambda link: -link.strength)
+        if not links:
+            continue
+        lines.append(f"{topic_id}:")
+        for link in links:
+            clause = policy.clause(link.clause_id)
+            lines.append(
+                f"  {clause.label} ({link.strength:.2f}, from: {', '.join(link.evidence)}): "
+                f"{clause.title}"
+            )
+    unlinked = sorted(set(topic_map.topics) - set(by_topic))
+    if unlinked:
+        lines.append("not in this policy: " + ", ".join(unlinked))
+    return lines
+
+
+def _phrases(entries: Iterable[object]) -> tuple[Phrase, ...]:
+    phrases = []
+    for entry in entries:
+        tokens = [word for word in words(str(entry))]
+        if len(tokens) == 1 and tokens[0] in STOPWORDS:
+            continue
+        if tokens:
+            phrases.append(tuple(stem(word) for word in tokens))
+    return tuple(dict.fromkeys(phrases))
+
+
+def _occurrences(
+    stems: Sequence[str], table: dict[str, list[tuple[Phrase, str]]]
+) -> list[tuple[str, Phrase, int]]:
+    found = []
+    for start, first in enumerate(stems):
+        for phrase, topic_id in table.get(first, ()):
+            if tuple(stems[start : start + len(phrase)]) == phrase:
+                found.append((topic_id, phrase, start))
+    return found
+
+
+def _weighed(
+    stems: Sequence[str], table: dict[str, list[tuple[Phrase, str]]]
+) -> list[tuple[str, float, tuple[str, ...]]]:
+    totals: dict[str, float] = {}
+    evidence: dict[str, dict[Phrase, None]] = {}
+    for topic_id, phrase, _start in _occurrences(stems, table):
+        seen = evidence.setdefault(topic_id, {})
+        if phrase in seen:
+            continue
+        seen[phrase] = None
+        totals[topic_id] = totals.get(topic_id, 0.0) + (
+            _PHRASE_WEIGHT if len(phrase) > 1 else _WORD_WEIGHT
+        )
+    return [
+        (topic_id, 1 - math.exp(-total), tuple(" ".join(p) for p in evidence[topic_id]))
+        for topic_id, total in sorted(totals.items(), key=lambda item: -item[1])
+    ]
+
+
+def _find(stems: Sequence[str], table: dict[str, list[tuple[Phrase, str]]]) -> list[Mention]:
+    positions: dict[str, set[int]] = {}
+    for topic_id, phrase, start in _occurrences(stems, table):
+        positions.setdefault(topic_id, set()).update(range(start, start + len(phrase)))
+    return [
+        Mention(topic_id, min(1.0, MENTION_SCALE * strength), frozenset(positions[topic_id]))
+        for topic_id, strength, _evidence in _weighed(stems, table)
+    ]
