@@ -13,6 +13,8 @@ from rapidfuzz.distance import OSA
 
 from knowledge.text import FRAME_WORDS, STOPWORDS, stem, words
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's is 10x faster at start
+
 SYNONYMS_FILE = Path(__file__).parent / "synonyms.yaml"
 MAX_QUESTION_WORDS = 60
 _MAX_PHRASE_WORDS = 3
@@ -43,7 +45,7 @@ class Synonyms:
     def load(cls, path: Path = SYNONYMS_FILE) -> Synonyms:
         """Read the synonyms file; a broken file is an error that names it."""
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
         except (OSError, yaml.YAMLError) as error:
             raise ValueError(f"{path}: cannot read synonyms ({error})") from None
         if not isinstance(data, dict):

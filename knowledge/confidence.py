@@ -21,6 +21,8 @@ from pathlib import Path
 
 import yaml
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's is 10x faster at start
+
 CALIBRATION_FILE = Path(__file__).parent / "calibration.yaml"
 
 SCOPE_FEATURES = ("bias", "score", "coverage", "known", "topic", "outside", "margin")
@@ -100,7 +102,7 @@ def default_calibration() -> Calibration:
 def load_calibration(path: Path) -> Calibration:
     """Read calibration.yaml; a missing or broken file is an error that names it."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
         scope = {str(k): float(v) for k, v in data["scope"].items()}
         closeness = {str(k): float(v) for k, v in data["closeness"].items()}
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as error:

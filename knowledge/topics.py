@@ -23,6 +23,8 @@ import yaml
 from knowledge.models import Clause, Policy
 from knowledge.text import STOPWORDS, stem, words
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's is 10x faster at start
+
 TOPICS_FILE = Path(__file__).parent / "topics.yaml"
 # A phrase of several words names a topic more surely than one word does.
 _PHRASE_WEIGHT = 1.0
@@ -82,7 +84,7 @@ class TopicMap:
     def load(cls, path: Path = TOPICS_FILE) -> TopicMap:
         """Read topics.yaml; a broken file is an error that names the file and the topic."""
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
         except (OSError, yaml.YAMLError) as error:
             raise ValueError(f"{path}: cannot read the topic map ({error})") from None
         if not isinstance(data, dict):
