@@ -25,7 +25,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's is 10x fast
 
 CALIBRATION_FILE = Path(__file__).parent / "calibration.yaml"
 
-SCOPE_FEATURES = ("bias", "score", "coverage", "known", "topic", "outside", "margin")
+SCOPE_FEATURES = ("bias", "score", "coverage", "known", "topic", "outside", "margin", "medium")
 CLOSENESS_FEATURES = ("bias", "score", "coverage", "margin", "topic")
 
 
@@ -39,6 +39,7 @@ class Signals:
     known: float = 0.0
     topic: float = 0.0
     outside: float = 0.0
+    medium: float = 0.0
 
     @property
     def margin(self) -> float:
@@ -56,6 +57,7 @@ class Signals:
             "topic": self.topic,
             "outside": self.outside,
             "margin": self.margin,
+            "medium": self.medium,
         }
 
 

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from knowledge.analysis import Analyzer, Synonyms, Unit
 from knowledge.confidence import Calibration, Signals, default_calibration
 from knowledge.models import Clause, Policy
-from knowledge.text import DOMAIN_WORDS, STOPWORDS, light_stem, stem, words
+from knowledge.text import DOMAIN_WORDS, MEDIUM_WORDS, STOPWORDS, light_stem, stem, words
 from knowledge.topics import TopicMap
 
 
@@ -51,6 +51,7 @@ _MIN_RELATED_STEM = 5
 _DOMAIN_WORD_WEIGHT = 0.4
 _DOMAIN_STEMS = frozenset(stem(word) for word in DOMAIN_WORDS)
 _NOTHING: dict[int, float] = {}
+_MEDIUM_STEMS = frozenset(stem(word) for word in MEDIUM_WORDS)
 UNKNOWN_WEIGHT = 1.0
 
 
@@ -215,8 +216,9 @@ class PolicyIndex:
                 covered[position] = covered.get(position, 0.0) + weight * share
             if shares:
                 known_weight += weight
+        medium = 1.0 if _MEDIUM_STEMS.intersection(token_stems) else 0.0
         if not scores:
-            return Examined([], Signals(outside=outside), 0.0, 0.0)
+            return Examined([], Signals(outside=outside, medium=medium), 0.0, 0.0)
         query_text = " ".join(unit.surface for unit in units)
         for pair in _bigrams([_stem_string(query_text)]):
             for position in self._bigram_postings.get(pair, ()):
@@ -239,6 +241,7 @@ class PolicyIndex:
             known=min(1.0, known_weight / total_weight),
             topic=max((mention.strength for mention in mentions), default=0.0),
             outside=outside,
+            medium=medium,
         )
         in_scope = self.calibration.in_scope(signals)
         closeness = self.calibration.closeness_of(signals)

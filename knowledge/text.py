@@ -63,6 +63,20 @@ DOMAIN_WORDS = frozenset(
     """.split()
 )
 
+# Words that say a question is about what people do online: the medium a social media policy
+# governs. A question with none of them is less likely to be about the policy at all.
+MEDIUM_WORDS = frozenset(
+    """
+    post posts posted posting tweet tweets tweeting facebook fb instagram insta ig tiktok
+    twitter youtube linkedin reddit snapchat nextdoor discord twitch bluesky threads online
+    internet social media blog blogs blogging comment comments commenting share sharing shared
+    like likes follow follower followers friend friends dm message messages page profile
+    account accounts upload video videos photo photos pic pics picture pictures stream
+    streaming livestream live website web site meme memes repost retweet selfie text texting
+    email publish tag
+    """.split()
+)
+
 _stemmer = snowballstemmer.stemmer("english")
 
 
