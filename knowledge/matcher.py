@@ -190,7 +190,7 @@ class PolicyIndex:
         units = self.analyzer.units(question, tokens)
         weights = [self._unit_weight(unit) for unit in units]
         token_stems = [stem(token) for token in tokens]
-        mentioned = self.topics.mentions(token_stems)
+        mentioned = self.topics.mentions(tokens)
         outside = max(
             (m.strength for m in mentioned if self.topics.topics[m.topic].outside), default=0.0
         )

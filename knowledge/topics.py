@@ -32,7 +32,7 @@ _WORD_WEIGHT = 0.7
 # A link weaker than one single policy word is not a link.
 MIN_LINK = 0.45
 # One word of a topic in a question is a clear mention (questions are short).
-MENTION_SCALE = 1.0
+MENTION_SCALE = 2.0
 
 Phrase = tuple[str, ...]
 
@@ -113,9 +113,9 @@ class TopicMap:
         """Every word the topic map knows (so typo correction does not bend them)."""
         return {word for topic in self._words for word in topic}
 
-    def mentions(self, stems: Sequence[str]) -> list[Mention]:
-        """The topics a question mentions, by their asked or policy words, strongest first."""
-        return _find(stems, self._asked)
+    def mentions(self, tokens: Sequence[str]) -> list[Mention]:
+        """The topics a question (its words) mentions, by asked or policy words, strongest first."""
+        return _find([topic_key(token) for token in tokens], self._asked)
 
     def links(self, policy: Policy) -> list[Link]:
         """Each clause's topics, from the policy words the clause contains."""
@@ -125,7 +125,7 @@ class TopicMap:
         return found
 
     def clause_links(self, clause: Clause) -> list[Link]:
-        text = [stem(word) for word in words(" ".join([clause.title, clause.text]))]
+        text = [topic_key(word) for word in words(" ".join([clause.title, clause.text]))]
         links = []
         for topic_id, strength, evidence in _weighed(text, self._said):
             if strength >= MIN_LINK and not self.topics[topic_id].outside:
@@ -156,6 +156,14 @@ def describe_links(topic_map: TopicMap, policy: Policy) -> list[str]:
     return lines
 
 
+def topic_key(word: str) -> str:
+    """How a word is compared with the topic map: its stem, but "accountable" is not "account"
+    and "responsible" not "response" (Snowball merges adjectives in -able/-ible with their root,
+    which made "account" mention supervisors' accountability)."""
+    key = stem(word)
+    return key + "~able" if word.endswith(("able", "ible")) else key
+
+
 def _phrases(entries: Iterable[object]) -> tuple[Phrase, ...]:
     phrases = []
     for entry in entries:
@@ -163,7 +171,7 @@ def _phrases(entries: Iterable[object]) -> tuple[Phrase, ...]:
         if len(tokens) == 1 and tokens[0] in STOPWORDS:
             continue
         if tokens:
-            phrases.append(tuple(stem(word) for word in tokens))
+            phrases.append(tuple(topic_key(word) for word in tokens))
     return tuple(dict.fromkeys(phrases))
 
 
