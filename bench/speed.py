@@ -1,8 +1,9 @@
 """Matcher speed and start-up time.
 
 Usage: python bench/speed.py
-Prints the median and p95 time per question in process on the seed policies and on a generated
-policy of 5,000 clauses, and the time `policybot ask` takes from start to first answer.
+Prints the median and p95 time per question in process on the seed policies, on the corpus
+policies published with no phrasings (../shared/eval/corpus, their own questions), and on a
+generated policy of 5,000 clauses, and the time `policybot ask` takes from start to first answer.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import evalsets
 
 from knowledge.matcher import Matcher
 from knowledge.models import Clause, Policy, PolicyMetadata
@@ -106,6 +109,24 @@ def main() -> int:
         "seed policies",
         timed(seeds, "la-crosse", QUESTIONS, 50) + timed(seeds, "lake-elmo", QUESTIONS, 50),
     )
+    ids = evalsets.corpus_ids()
+    for split, build in [
+        ("parser", evalsets.published_policy),
+        ("reference", evalsets.reference_policy),
+    ]:
+        started = time.perf_counter()
+        corpus = Matcher([build(pid) for pid in ids])
+        indexed = (time.perf_counter() - started) * 1000
+        samples: list[float] = []
+        for pid in ids:
+            asked = [
+                q.question for q in evalsets.load_questions(evalsets.CORPUS / f"qa_{pid}.jsonl")
+            ]
+            samples += timed(corpus, pid, asked, 5)
+        report(
+            f"new policies, no phrasings ({split} split; {len(ids)} indexed in {indexed:.0f} ms)",
+            samples,
+        )
     started = time.perf_counter()
     big = Matcher([generated_policy(5000)])
     print(f"5,000-clause policy indexed in {time.perf_counter() - started:.2f} s")
