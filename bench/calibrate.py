@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import evalsets
 from evalsets import Question
@@ -23,6 +24,7 @@ from bot.config import load_config
 from knowledge.confidence import (
     CALIBRATION_FILE,
     CLOSENESS_FEATURES,
+    RANKING_FEATURES,
     SCOPE_FEATURES,
     Calibration,
     Signals,
@@ -33,9 +35,18 @@ from knowledge.text import compact
 _L2 = 0.05
 
 
-def collect() -> list[tuple[str, Signals, bool, bool]]:
-    """(policy, signals, in scope, best clause right) for every training question."""
-    rows: list[tuple[str, Signals, bool, bool]] = []
+@dataclass(frozen=True)
+class Sample:
+    """One training question: its policy, its candidates' features and which are right."""
+
+    policy: str
+    in_scope: bool
+    candidates: tuple[tuple[dict[str, float], bool], ...]
+    context: Signals
+
+
+def collect() -> list[Sample]:
+    """Every training question with its candidate clauses' ranking features."""
     ids = evalsets.corpus_ids()
     sets = [
         (
@@ -52,18 +63,59 @@ def collect() -> list[tuple[str, Signals, bool, bool]]:
             + evalsets.load_questions(evalsets.HOLDOUT_SETS[0]),
         ),
     ]
+    samples = []
     for matcher, questions in sets:
         for question in questions:
-            rows.append(_row(matcher, question))
-    return rows
+            samples.append(_sample(matcher, question))
+    return samples
 
 
-def _row(matcher: Matcher, question: Question) -> tuple[str, Signals, bool, bool]:
-    examined = matcher.index(question.policy).examine(question.question, 1)
-    right = bool(examined.matches) and any(
-        compact(e) in compact(examined.matches[0].clause.text) for e in question.expect
+def _sample(matcher: Matcher, question: Question) -> Sample:
+    index = matcher.index(question.policy)
+    found, context = index.candidates(question.question)
+    candidates = tuple(
+        (
+            features,
+            any(
+                compact(e) in compact(index.policy.clauses[position].text) for e in question.expect
+            ),
+        )
+        for position, features in found
     )
-    return question.policy, examined.signals, question.in_scope, right
+    return Sample(question.policy, question.in_scope, candidates, context)
+
+
+def ranked(samples: list[Sample], model: Calibration) -> list[tuple[Sample, Signals, bool, int]]:
+    """Per question: the signals under `model`'s ranking, best right, rank of the right one."""
+    out = []
+    for sample in samples:
+        order = sorted(sample.candidates, key=lambda item: -model.rank_score(item[0]))
+        if not order:
+            out.append((sample, sample.context, False, 99))
+            continue
+        best, second = order[0], order[1] if len(order) > 1 else None
+        signals = replace(
+            sample.context,
+            best_score=model.rank_score(best[0]),
+            second_score=model.rank_score(second[0]) if second else 0.0,
+            coverage=best[0]["coverage"],
+        )
+        rank = next((n for n, (_f, right) in enumerate(order) if right), 99)
+        out.append((sample, signals, best[1], rank))
+    return out
+
+
+def fit_ranking(samples: list[Sample]) -> dict[str, float]:
+    """Pairwise: each right clause against each wrong one of the same question."""
+    pairs: list[tuple[dict[str, float], bool]] = []
+    for sample in samples:
+        rights = [f for f, right in sample.candidates if right]
+        wrongs = [f for f, right in sample.candidates if not right]
+        for good in rights:
+            for bad in wrongs:
+                pairs.append(({k: good[k] - bad[k] for k in RANKING_FEATURES}, True))
+                pairs.append(({k: bad[k] - good[k] for k in RANKING_FEATURES}, False))
+    return fit(pairs, RANKING_FEATURES, balance=False)
 
 
 def fit(
@@ -73,7 +125,7 @@ def fit(
     positives = sum(label for _x, label in samples) or 1
     negatives = (len(samples) - positives) or 1
     weights = [0.0] * len(names)
-    for _ in range(25):
+    for _ in range(30):
         gradient = [0.0] * len(names)
         hessian = [[0.0] * len(names) for _ in names]
         for features, label in samples:
@@ -107,37 +159,44 @@ def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
     return [rows[i][size] / (rows[i][i] or 1e-12) for i in range(size)]
 
 
-def calibrate(rows: list[tuple[str, Signals, bool, bool]]) -> Calibration:
-    scope = fit([(s.features(), inside) for _p, s, inside, _r in rows], SCOPE_FEATURES, True)
+def calibrate(samples: list[Sample]) -> Calibration:
+    ranking = fit_ranking([sample for sample in samples if sample.in_scope])
+    rows = ranked(samples, Calibration({}, {}, ranking))
+    scope = fit([(s.features(), x.in_scope) for x, s, _r, _n in rows], SCOPE_FEATURES, True)
     closeness = fit(
-        [(s.features(), right) for _p, s, inside, right in rows if inside],
+        [(s.features(), right) for x, s, right, _n in rows if x.in_scope],
         CLOSENESS_FEATURES,
         False,
     )
-    return Calibration(scope, closeness)
+    return Calibration(scope, closeness, ranking)
 
 
 def main(argv: list[str]) -> int:
     threshold = load_config(evalsets.ROOT / "app.yaml").matcher.confidence_threshold
-    rows = collect()
-    print(f"threshold {threshold} (app.yaml); leave one policy out:")
+    samples = collect()
+    print(f"threshold {threshold} (app.yaml); each policy left out of the fit, then judged:")
     print(
-        "| left out | in / out | in-scope refused | out-of-scope refused | answered right first |"
+        "| left out | in / out | ranked first | in top 3 | answered and right first "
+        "| in-scope refused | out-of-scope refused |"
     )
-    print("| --- | --- | --- | --- | --- |")
-    for policy in sorted({row[0] for row in rows}):
-        model = calibrate([row for row in rows if row[0] != policy])
-        held = [row for row in rows if row[0] == policy]
-        inside = [row for row in held if row[2]]
-        outside = [row for row in held if not row[2]]
-        refused_in = sum(model.in_scope(row[1]) < threshold for row in inside)
+    print("| --- " * 7 + "|")
+    for policy in sorted({sample.policy for sample in samples}):
+        model = calibrate([sample for sample in samples if sample.policy != policy])
+        rows = ranked([sample for sample in samples if sample.policy == policy], model)
+        inside = [row for row in rows if row[0].in_scope]
+        outside = [row for row in rows if not row[0].in_scope]
+        first = sum(row[3] == 0 for row in inside)
+        top3 = sum(row[3] < 3 for row in inside)
+        answered = [model.in_scope(row[1]) >= threshold for row in inside]
+        right = sum(a and row[2] for a, row in zip(answered, inside, strict=True))
         refused_out = sum(model.in_scope(row[1]) < threshold for row in outside)
-        right = sum(model.in_scope(row[1]) >= threshold and row[3] for row in inside)
+        n = len(inside)
         print(
-            f"| {policy} | {len(inside)} / {len(outside)} | {refused_in / len(inside):.1%} | "
-            f"{refused_out / max(len(outside), 1):.1%} | {right / len(inside):.1%} |"
+            f"| {policy} | {n} / {len(outside)} | {first / n:.1%} | {top3 / n:.1%} | "
+            f"{right / n:.1%} | {1 - sum(answered) / n:.1%} | "
+            f"{refused_out / max(len(outside), 1):.1%} |"
         )
-    model = calibrate(rows)
+    model = calibrate(samples)
     print(model.to_yaml())
     if "--write" in argv:
         header = "# Fitted by bench/calibrate.py --write; run it again rather than editing.\n"

@@ -1,12 +1,14 @@
 """How sure the bot is, asked as two separate questions and calibrated across policies.
 
+0. *Which clause first?* (`ranking`): a weighted sum of each clause's evidence (shared words,
+   topics, adjacent words, fuzzy similarity, coverage), the weights fitted across policies.
 1. *Is this question about the policy at all?* (`in_scope`): drawn from how much of the question
    the policy's words and the domain's topics account for, whether it names something policies
    regulate, or something they do not (leave, pay, IT help).
 2. *How close is the best clause?* (`closeness`): drawn from the best clause's score, how much of
    the question it covers, and how far ahead of the runner-up it is.
 
-Each is a logistic model whose coefficients live in `calibration.yaml`, fitted by
+The last two are logistic models; all coefficients live in `calibration.yaml`, fitted by
 `bench/calibrate.py` on several policies (curated and not) and checked on each policy left out.
 The features are shares and saturating scores, so they mean the same on a policy of ten clauses
 and on one of five hundred.
@@ -27,6 +29,7 @@ CALIBRATION_FILE = Path(__file__).parent / "calibration.yaml"
 
 SCOPE_FEATURES = ("bias", "score", "coverage", "known", "topic", "outside", "margin", "medium")
 CLOSENESS_FEATURES = ("bias", "score", "coverage", "margin", "topic")
+RANKING_FEATURES = ("lexical", "topical", "bigram", "similarity", "coverage")
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,11 @@ class Calibration:
 
     scope: dict[str, float]
     closeness: dict[str, float]
+    ranking: dict[str, float]
+
+    def rank_score(self, features: dict[str, float]) -> float:
+        """A clause's score for ranking: a weighted sum of its features, fitted across policies."""
+        return sum(self.ranking.get(name, 0.0) * value for name, value in features.items())
 
     def in_scope(self, signals: Signals) -> float:
         """Probability (0-1) that the question is about something the policy covers."""
@@ -85,6 +93,7 @@ class Calibration:
             {
                 "scope": {k: round(v, 4) for k, v in self.scope.items()},
                 "closeness": {k: round(v, 4) for k, v in self.closeness.items()},
+                "ranking": {k: round(v, 4) for k, v in self.ranking.items()},
             },
             sort_keys=False,
         )
@@ -107,9 +116,14 @@ def load_calibration(path: Path) -> Calibration:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
         scope = {str(k): float(v) for k, v in data["scope"].items()}
         closeness = {str(k): float(v) for k, v in data["closeness"].items()}
+        ranking = {str(k): float(v) for k, v in data["ranking"].items()}
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as error:
         raise ValueError(f"{path}: cannot read the confidence calibration ({error})") from None
-    unknown = (set(scope) - set(SCOPE_FEATURES)) | (set(closeness) - set(CLOSENESS_FEATURES))
+    unknown = (
+        (set(scope) - set(SCOPE_FEATURES))
+        | (set(closeness) - set(CLOSENESS_FEATURES))
+        | (set(ranking) - set(RANKING_FEATURES))
+    )
     if unknown:
         raise ValueError(f"{path}: unknown features {', '.join(sorted(unknown))}")
-    return Calibration(scope, closeness)
+    return Calibration(scope, closeness, ranking)

@@ -13,7 +13,7 @@ import heapq
 import itertools
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
 
@@ -186,62 +186,21 @@ class PolicyIndex:
 
     def examine(self, question: str, limit: int = 5) -> Examined:
         """The ranked clauses with their confidence, and the signals the confidence came from."""
-        tokens = self.analyzer.tokens(question)
-        units = self.analyzer.units(question, tokens)
-        weights = [self._unit_weight(unit) for unit in units]
-        token_stems = [stem(token) for token in tokens]
-        mentioned = self.topics.mentions(tokens)
-        outside = max(
-            (m.strength for m in mentioned if self.topics.topics[m.topic].outside), default=0.0
+        candidates, context = self.candidates(question)
+        if not candidates:
+            return Examined([], context, 0.0, 0.0)
+        ranked = sorted(
+            (
+                (self.calibration.rank_score(features), features["coverage"], position)
+                for position, features in candidates
+            ),
+            key=lambda item: (-item[0], item[2]),
         )
-        mentions = [m for m in mentioned if m.topic in self._linked]
-        scores: dict[int, float] = {}
-        covered: dict[int, float] = {}
-        known_weight = 0.0
-        for mention in mentions:
-            bonus = _TOPIC_WEIGHT * mention.strength * self._topic_idf[mention.topic]
-            for position, strength in self._linked[mention.topic]:
-                scores[position] = scores.get(position, 0.0) + bonus * strength
-        for unit, weight in zip(units, weights, strict=True):
-            matched = self._unit_matches(unit)
-            shares = {position: share for position, (_value, share) in matched.items()}
-            for position, (contribution, _share) in matched.items():
-                scores[position] = scores.get(position, 0.0) + contribution
-            for mention in mentions:
-                if set(unit.stems) <= {token_stems[i] for i in mention.positions}:
-                    for position, strength in self._linked[mention.topic]:
-                        topical = _TOPIC_COVERAGE * strength * mention.strength
-                        shares[position] = max(shares.get(position, 0.0), topical)
-            for position, share in shares.items():
-                covered[position] = covered.get(position, 0.0) + weight * share
-            if shares:
-                known_weight += weight
-        medium = 1.0 if _MEDIUM_STEMS.intersection(token_stems) else 0.0
-        if not scores:
-            return Examined([], Signals(outside=outside, medium=medium), 0.0, 0.0)
-        query_text = " ".join(unit.surface for unit in units)
-        for pair in _bigrams([_stem_string(query_text)]):
-            for position in self._bigram_postings.get(pair, ()):
-                if position in scores:
-                    scores[position] += self._bigram_weight(pair)
-        shortlist = heapq.nlargest(_RERANK, scores, key=lambda position: scores[position])
-        total_weight = max(sum(weights), 1e-9)
-        ranked = []
-        for position in shortlist:
-            similarity = self._similarity(query_text, position)
-            coverage = min(1.0, covered.get(position, 0.0) / total_weight)
-            ranked.append(
-                (scores[position] * (1 + _SIMILARITY_WEIGHT * similarity), coverage, position)
-            )
-        ranked.sort(key=lambda item: (-item[0], item[2]))
-        signals = Signals(
+        signals = replace(
+            context,
             best_score=ranked[0][0],
             second_score=ranked[1][0] if len(ranked) > 1 else 0.0,
             coverage=ranked[0][1],
-            known=min(1.0, known_weight / total_weight),
-            topic=max((mention.strength for mention in mentions), default=0.0),
-            outside=outside,
-            medium=medium,
         )
         in_scope = self.calibration.in_scope(signals)
         closeness = self.calibration.closeness_of(signals)
@@ -255,6 +214,82 @@ class PolicyIndex:
             for score, _coverage, position in ranked[:limit]
         ]
         return Examined(matches, signals, round(in_scope, 4), round(closeness, 4))
+
+    def candidates(self, question: str) -> tuple[list[tuple[int, dict[str, float]]], Signals]:
+        """The clauses worth ranking, each with its ranking features, and the question's signals.
+
+        Features: `lexical` (BM25 of the question's words, synonyms and word families),
+        `topical` (topics the question mentions that the clause is linked to), `bigram` (two
+        asked words side by side in the clause), `similarity` (fuzzy, 0-1) and `coverage` (the
+        share of the question the clause accounts for, 0-1).
+        """
+        tokens = self.analyzer.tokens(question)
+        units = self.analyzer.units(question, tokens)
+        weights = [self._unit_weight(unit) for unit in units]
+        token_stems = [stem(token) for token in tokens]
+        mentioned = self.topics.mentions(tokens)
+        outside = max(
+            (m.strength for m in mentioned if self.topics.topics[m.topic].outside), default=0.0
+        )
+        mentions = [m for m in mentioned if m.topic in self._linked]
+        lexical: dict[int, float] = {}
+        topical: dict[int, float] = {}
+        covered: dict[int, float] = {}
+        known_weight = 0.0
+        for mention in mentions:
+            bonus = mention.strength * self._topic_idf[mention.topic]
+            for position, strength in self._linked[mention.topic]:
+                topical[position] = topical.get(position, 0.0) + bonus * strength
+        for unit, weight in zip(units, weights, strict=True):
+            matched = self._unit_matches(unit)
+            shares = {position: share for position, (_value, share) in matched.items()}
+            for position, (contribution, _share) in matched.items():
+                lexical[position] = lexical.get(position, 0.0) + contribution
+            for mention in mentions:
+                if set(unit.stems) <= {token_stems[i] for i in mention.positions}:
+                    for position, strength in self._linked[mention.topic]:
+                        topic_share = _TOPIC_COVERAGE * strength * mention.strength
+                        shares[position] = max(shares.get(position, 0.0), topic_share)
+            for position, share in shares.items():
+                covered[position] = covered.get(position, 0.0) + weight * share
+            if shares:
+                known_weight += weight
+        total_weight = max(sum(weights), 1e-9)
+        context = Signals(
+            known=min(1.0, known_weight / total_weight),
+            topic=max((mention.strength for mention in mentions), default=0.0),
+            outside=outside,
+            medium=1.0 if _MEDIUM_STEMS.intersection(token_stems) else 0.0,
+        )
+        reached = lexical.keys() | topical.keys()
+        if not reached:
+            return [], context
+        query_text = " ".join(unit.surface for unit in units)
+        bigram: dict[int, float] = {}
+        for pair in _bigrams([_stem_string(query_text)]):
+            for position in self._bigram_postings.get(pair, ()):
+                if position in reached:
+                    bigram[position] = bigram.get(position, 0.0) + self._bigram_weight(pair)
+
+        def rough(position: int) -> float:
+            return (
+                lexical.get(position, 0.0)
+                + _TOPIC_WEIGHT * topical.get(position, 0.0)
+                + bigram.get(position, 0.0)
+            )
+
+        shortlist = heapq.nlargest(_RERANK, reached, key=rough)
+        found = []
+        for position in shortlist:
+            features = {
+                "lexical": lexical.get(position, 0.0),
+                "topical": topical.get(position, 0.0),
+                "bigram": bigram.get(position, 0.0),
+                "similarity": self._similarity(query_text, position),
+                "coverage": min(1.0, covered.get(position, 0.0) / total_weight),
+            }
+            found.append((position, features))
+        return found, context
 
     def _unit_weight(self, unit: Unit) -> float:
         factor = _DOMAIN_WORD_WEIGHT if set(unit.stems) <= _DOMAIN_STEMS else 1.0
@@ -367,10 +402,15 @@ class Matcher:
         policies: list[Policy],
         synonyms: Synonyms | None = None,
         thresholds: Thresholds | None = None,
+        calibration: Calibration | None = None,
     ) -> None:
         self.synonyms = synonyms or Synonyms.load()
         self.thresholds = thresholds or Thresholds()
-        self._indexes = {policy.id: PolicyIndex(policy, self.synonyms) for policy in policies}
+        self.calibration = calibration or default_calibration()
+        self._indexes = {policy.id: self._build(policy) for policy in policies}
+
+    def _build(self, policy: Policy) -> PolicyIndex:
+        return PolicyIndex(policy, self.synonyms, calibration=self.calibration)
 
     @property
     def policy_ids(self) -> list[str]:
@@ -386,7 +426,7 @@ class Matcher:
 
     def replace_policy(self, policy: Policy) -> None:
         """Index a new version of a policy (or a new policy) in place of the old one."""
-        self._indexes[policy.id] = PolicyIndex(policy, self.synonyms)
+        self._indexes[policy.id] = self._build(policy)
 
     def ask(self, policy_id: str, question: str, top_k: int = 3) -> MatchResult:
         """Rank the policy's clauses for the question and decide what the bot should do."""
