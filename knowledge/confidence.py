@@ -27,8 +27,18 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's is 10x fast
 
 CALIBRATION_FILE = Path(__file__).parent / "calibration.yaml"
 
-SCOPE_FEATURES = ("bias", "score", "coverage", "known", "topic", "outside", "margin", "medium")
-CLOSENESS_FEATURES = ("bias", "score", "coverage", "margin", "topic")
+SCOPE_FEATURES = (
+    "bias",
+    "score",
+    "coverage",
+    "known",
+    "topic",
+    "outside",
+    "margin",
+    "medium",
+    "specific",
+)
+CLOSENESS_FEATURES = ("bias", "score", "coverage", "margin", "topic", "specific")
 RANKING_FEATURES = ("lexical", "topical", "bigram", "similarity", "coverage")
 
 
@@ -43,6 +53,7 @@ class Signals:
     topic: float = 0.0
     outside: float = 0.0
     medium: float = 0.0
+    asked_weight: float = 0.0
 
     @property
     def margin(self) -> float:
@@ -61,6 +72,7 @@ class Signals:
             "outside": self.outside,
             "margin": self.margin,
             "medium": self.medium,
+            "specific": 1 - math.exp(-self.asked_weight / 6.0),
         }
 
 

@@ -125,7 +125,9 @@ class TopicMap:
         return found
 
     def clause_links(self, clause: Clause) -> list[Link]:
-        text = [topic_key(word) for word in words(" ".join([clause.title, clause.text]))]
+        # HR's phrasings and terms, where a policy has them, say what a clause is about too.
+        written = " . ".join([clause.title, clause.text, *clause.phrasings, *clause.terms])
+        text = [topic_key(word) for word in words(written)]
         links = []
         for topic_id, strength, evidence in _weighed(text, self._said):
             if strength >= MIN_LINK and not self.topics[topic_id].outside:
