@@ -1,6 +1,6 @@
 """Fit the matcher's confidence across policies and check it on each policy left out.
 
-Usage: python bench/calibrate.py [--write]
+Usage: python bench/calibrate.py [--write] [--threshold T]
 
 Training questions: every corpus policy published with no phrasings (reference split) and the
 seed policies with their curation (`qa_dev.jsonl`, `bench/data/qa_holdout.jsonl`). Our own
@@ -173,6 +173,8 @@ def calibrate(samples: list[Sample]) -> Calibration:
 
 def main(argv: list[str]) -> int:
     threshold = load_config(evalsets.ROOT / "app.yaml").matcher.confidence_threshold
+    if "--threshold" in argv:
+        threshold = float(argv[argv.index("--threshold") + 1])
     samples = collect()
     print(f"threshold {threshold} (app.yaml); each policy left out of the fit, then judged:")
     print(

@@ -39,7 +39,7 @@ SCOPE_FEATURES = (
     "specific",
 )
 CLOSENESS_FEATURES = ("bias", "score", "coverage", "margin", "topic", "specific")
-RANKING_FEATURES = ("lexical", "topical", "bigram", "similarity", "coverage")
+RANKING_FEATURES = ("lexical", "topical", "bigram", "similarity", "coverage", "proximity")
 
 
 @dataclass(frozen=True)

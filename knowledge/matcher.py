@@ -51,6 +51,9 @@ _MIN_RELATED_STEM = 5
 _DOMAIN_WORD_WEIGHT = 0.4
 _DOMAIN_STEMS = frozenset(stem(word) for word in DOMAIN_WORDS)
 _NOTHING: dict[int, float] = {}
+# Two asked things said within this many content words of each other are said together.
+_NEAR = 3
+_MAX_POSITIONS = 2000
 _MEDIUM_STEMS = frozenset(stem(word) for word in MEDIUM_WORDS)
 UNKNOWN_WEIGHT = 1.0
 
@@ -161,6 +164,7 @@ class PolicyIndex:
             for term in bag:
                 self._postings.setdefault(term, []).append(position)
         self._snippets = [_snippets(clause) for clause in policy.clauses]
+        self._where = [_stem_positions(clause) for clause in policy.clauses]
         self._bigram_postings: dict[tuple[str, str], list[int]] = {}
         for position, snippets in enumerate(self._snippets):
             for pair in _bigrams(snippets):
@@ -282,6 +286,7 @@ class PolicyIndex:
             )
 
         shortlist = heapq.nlargest(_RERANK, reached, key=rough)
+        stands_for = [self._stands_for(unit) for unit in units]
         found = []
         for position in shortlist:
             features = {
@@ -290,9 +295,36 @@ class PolicyIndex:
                 "bigram": bigram.get(position, 0.0),
                 "similarity": self._similarity(query_text, position),
                 "coverage": min(1.0, covered.get(position, 0.0) / total_weight),
+                "proximity": self._proximity(position, stands_for, weights) / total_weight,
             }
             found.append((position, features))
         return found, context
+
+    def _stands_for(self, unit: Unit) -> frozenset[str]:
+        """Every stem a unit can match in a clause: its own, its synonyms', its word family."""
+        found = set(unit.stems)
+        for stems in unit.expansions:
+            found.update(stems)
+        if len(unit.stems) == 1:
+            found.update(self._related_stems(unit.stems[0]))
+        return frozenset(found)
+
+    def _proximity(
+        self, position: int, stands_for: list[frozenset[str]], weights: list[float]
+    ) -> float:
+        """Weight of pairs of asked things that the clause says within a few words of each
+        other ("photos of my crew" and "photographs of other employees")."""
+        where = self._where[position]
+        spots = []
+        for stems, weight in zip(stands_for, weights, strict=True):
+            found = sorted(index for term in stems for index in where.get(term, ()))
+            if found:
+                spots.append((found, weight))
+        total = 0.0
+        for (first, first_weight), (second, second_weight) in itertools.combinations(spots, 2):
+            if any(abs(a - b) <= _NEAR for a in first for b in second if a != b):
+                total += (first_weight + second_weight) / 2
+        return total
 
     def _unit_weight(self, unit: Unit) -> float:
         factor = _DOMAIN_WORD_WEIGHT if set(unit.stems) <= _DOMAIN_STEMS else 1.0
@@ -480,6 +512,15 @@ def _clause_words(clause: Clause) -> set[str]:
 
 def _snippets(clause: Clause) -> list[str]:
     return [_stem_string(text) for text in [clause.title, *clause.sentences, *clause.phrasings]]
+
+
+def _stem_positions(clause: Clause) -> dict[str, list[int]]:
+    """Where each stem stands among the clause's content words (stopwords left out)."""
+    where: dict[str, list[int]] = {}
+    content = [stem(word) for word in words(clause.text) if word not in STOPWORDS]
+    for index, term in enumerate(content[:_MAX_POSITIONS]):
+        where.setdefault(term, []).append(index)
+    return where
 
 
 def _bigrams(snippets: list[str]) -> set[tuple[str, str]]:

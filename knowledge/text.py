@@ -64,16 +64,16 @@ DOMAIN_WORDS = frozenset(
 )
 
 # Words that say a question is about what people do online: the medium a social media policy
-# governs. A question with none of them is less likely to be about the policy at all.
+# governs. A question with none of them is less likely to be about the policy at all. Words
+# with a common everyday sense ("like", "follow", "friend", "page") are left out.
 MEDIUM_WORDS = frozenset(
     """
     post posts posted posting tweet tweets tweeting facebook fb instagram insta ig tiktok
-    twitter youtube linkedin reddit snapchat nextdoor discord twitch bluesky threads online
-    internet social media blog blogs blogging comment comments commenting share sharing shared
-    like likes follow follower followers friend friends dm message messages page profile
-    account accounts upload video videos photo photos pic pics picture pictures stream
-    streaming livestream live website web site meme memes repost retweet selfie text texting
-    email publish tag
+    twitter youtube linkedin reddit snapchat nextdoor discord twitch bluesky online internet
+    social media blog blogs blogging comment comments commenting share sharing shared
+    follower followers dm message messages profile account accounts upload video videos photo
+    photos pic pics picture pictures streaming livestream website meme memes repost retweet
+    selfie texting email publish
     """.split()
 )
 

@@ -160,10 +160,13 @@ def describe_links(topic_map: TopicMap, policy: Policy) -> list[str]:
 
 def topic_key(word: str) -> str:
     """How a word is compared with the topic map: its stem, but "accountable" is not "account"
-    and "responsible" not "response" (Snowball merges adjectives in -able/-ible with their root,
-    which made "account" mention supervisors' accountability)."""
+    and "likeness" not "like" (Snowball merges -able, -ible and -ness words with their root,
+    which made "account" mention supervisors' accountability and "like" photographs)."""
     key = stem(word)
-    return key + "~able" if word.endswith(("able", "ible")) else key
+    for suffix in ("able", "ible", "ness"):
+        if word.endswith(suffix) and not key.endswith(suffix):
+            return f"{key}~{suffix}"
+    return key
 
 
 def _phrases(entries: Iterable[object]) -> tuple[Phrase, ...]:
