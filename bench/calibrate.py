@@ -2,7 +2,7 @@
 
 Usage: python bench/calibrate.py [--write] [--threshold T]
 
-Training questions: every corpus policy published with no phrasings (reference split) and the
+Training questions: every corpus policy published with no phrasings (the product's parser) and the
 seed policies with their curation (`qa_dev.jsonl`, `bench/data/qa_holdout.jsonl`). Our own
 `bench/data/qa_unseen.jsonl` is never used here: it stays a judge. For each policy it fits the two
 models (`knowledge/confidence.py`) on the others and reports, on the one left out, in-scope
@@ -33,6 +33,9 @@ from knowledge.matcher import Matcher
 from knowledge.text import compact
 
 _L2 = 0.05
+# Candidates and their features do not depend on the calibration being fitted (nor on a stale
+# calibration.yaml), so the matchers used to collect them get an empty one.
+_NEUTRAL = Calibration({}, {}, {})
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ def collect() -> list[Sample]:
     ids = evalsets.corpus_ids()
     sets = [
         (
-            Matcher([evalsets.reference_policy(pid) for pid in ids]),
+            Matcher([evalsets.published_policy(pid) for pid in ids], calibration=_NEUTRAL),
             [
                 q
                 for pid in ids
@@ -58,7 +61,7 @@ def collect() -> list[Sample]:
             ],
         ),
         (
-            Matcher(evalsets.seed_policies()),
+            Matcher(evalsets.seed_policies(), calibration=_NEUTRAL),
             evalsets.load_questions(evalsets.DEV_SET)
             + evalsets.load_questions(evalsets.HOLDOUT_SETS[0]),
         ),

@@ -39,7 +39,14 @@ SCOPE_FEATURES = (
     "specific",
 )
 CLOSENESS_FEATURES = ("bias", "score", "coverage", "margin", "topic", "specific")
-RANKING_FEATURES = ("lexical", "topical", "bigram", "similarity", "coverage", "proximity")
+RANKING_FEATURES = (
+    "lexical",
+    "topical",
+    "bigram",
+    "similarity",
+    "coverage",
+    "proximity",
+)
 
 
 @dataclass(frozen=True)
