@@ -14,6 +14,7 @@ IT help...): a signal that a question is not about the policy at all.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from knowledge.models import Clause, Policy
-from knowledge.text import STOPWORDS, stem, words
+from knowledge.text import DOMAIN_WORDS, STOPWORDS, stem, words
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's is 10x faster at start
 
@@ -31,6 +32,10 @@ _PHRASE_WEIGHT = 1.0
 _WORD_WEIGHT = 0.7
 # A link weaker than one single policy word is not a link.
 MIN_LINK = 0.45
+# A section heading naming a topic counts this much more than the clause's own words.
+_HEADING_WEIGHT = 1.5
+# How much a clause's length discounts its topic evidence (0: not at all; 1: in proportion).
+_LINK_B = 0.25
 # One word of a topic in a question is a clear mention (questions are short).
 MENTION_SCALE = 2.0
 
@@ -76,6 +81,8 @@ class TopicMap:
         self._said: dict[str, list[tuple[Phrase, str]]] = {}
         for topic in topics:
             for phrase in (*topic.asks, *topic.says):
+                if len(phrase) == 1 and phrase[0] in _DOMAIN_KEYS and phrase not in topic.asks:
+                    continue  # "public" in a question says little about which topic it is
                 self._asked.setdefault(phrase[0], []).append((phrase, topic.id))
             for phrase in topic.says:
                 self._said.setdefault(phrase[0], []).append((phrase, topic.id))
@@ -119,17 +126,31 @@ class TopicMap:
 
     def links(self, policy: Policy) -> list[Link]:
         """Each clause's topics, from the policy words the clause contains."""
+        lengths = [len(words(clause.text)) for clause in policy.clauses]
+        average = sum(lengths) / max(len(lengths), 1)
         found = []
         for clause in policy.clauses:
-            found += self.clause_links(clause)
+            found += self.clause_links(clause, average)
         return found
 
-    def clause_links(self, clause: Clause) -> list[Link]:
-        # HR's phrasings and terms, where a policy has them, say what a clause is about too.
+    def clause_links(self, clause: Clause, average_length: float | None = None) -> list[Link]:
+        """The clause's topics. A long clause names many topics in passing, so its evidence is
+        discounted by its length relative to the policy's average (as BM25 does for words)."""
+        # The section heading ("Definitions") says what a clause is about, more than a word in
+        # passing; so do HR's phrasings and terms, where a policy has them.
+        heading = re.sub(r"\[[^\]]*\]", " ", getattr(clause, "heading", ""))
         written = " . ".join([clause.title, clause.text, *clause.phrasings, *clause.terms])
-        text = [topic_key(word) for word in words(written)]
+        totals = _totals([topic_key(word) for word in words(written)], self._said)
+        for topic_id, (total, evidence) in _totals(
+            [topic_key(word) for word in words(heading)], self._said
+        ).items():
+            earlier, seen = totals.get(topic_id, (0.0, ()))
+            totals[topic_id] = (earlier + _HEADING_WEIGHT * total, (*seen, *evidence))
+        length = len(words(clause.text))
+        norm = 1 - _LINK_B + _LINK_B * length / average_length if average_length else 1.0
         links = []
-        for topic_id, strength, evidence in _weighed(text, self._said):
+        for topic_id, (total, evidence) in totals.items():
+            strength = 1 - math.exp(-total / max(norm, 0.2))
             if strength >= MIN_LINK and not self.topics[topic_id].outside:
                 links.append(Link(topic_id, clause.id, round(strength, 3), evidence))
         return links
@@ -169,6 +190,9 @@ def topic_key(word: str) -> str:
     return key
 
 
+_DOMAIN_KEYS = frozenset(topic_key(word) for word in DOMAIN_WORDS)
+
+
 def _phrases(entries: Iterable[object]) -> tuple[Phrase, ...]:
     phrases = []
     for entry in entries:
@@ -191,9 +215,10 @@ def _occurrences(
     return found
 
 
-def _weighed(
+def _totals(
     stems: Sequence[str], table: dict[str, list[tuple[Phrase, str]]]
-) -> list[tuple[str, float, tuple[str, ...]]]:
+) -> dict[str, tuple[float, tuple[str, ...]]]:
+    """Per topic: the weight of its distinct phrases found, and which they were."""
     totals: dict[str, float] = {}
     evidence: dict[str, dict[Phrase, None]] = {}
     for topic_id, phrase, _start in _occurrences(stems, table):
@@ -204,9 +229,19 @@ def _weighed(
         totals[topic_id] = totals.get(topic_id, 0.0) + (
             _PHRASE_WEIGHT if len(phrase) > 1 else _WORD_WEIGHT
         )
+    return {
+        topic_id: (total, tuple(" ".join(p) for p in evidence[topic_id]))
+        for topic_id, total in totals.items()
+    }
+
+
+def _weighed(
+    stems: Sequence[str], table: dict[str, list[tuple[Phrase, str]]]
+) -> list[tuple[str, float, tuple[str, ...]]]:
+    found = _totals(stems, table)
     return [
-        (topic_id, 1 - math.exp(-total), tuple(" ".join(p) for p in evidence[topic_id]))
-        for topic_id, total in sorted(totals.items(), key=lambda item: -item[1])
+        (topic_id, 1 - math.exp(-total), evidence)
+        for topic_id, (total, evidence) in sorted(found.items(), key=lambda item: -item[1][0])
     ]
 
 
