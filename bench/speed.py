@@ -3,7 +3,8 @@
 Usage: python bench/speed.py
 Prints the median and p95 time per question in process on the seed policies, on the corpus
 policies published with no phrasings (../shared/eval/corpus, their own questions), and on a
-generated policy of 5,000 clauses, and the time `policybot ask` takes from start to first answer.
+generated policy of 5,000 clauses, the memory indexing takes, and the time `policybot ask` takes
+from start to first answer.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 import evalsets
@@ -135,6 +137,17 @@ def main() -> int:
         for a, b, c in zip(WORDS, WORDS[5:], WORDS[10:], strict=False)
     ][:20]
     report("5,000-clause policy", timed(big, "generated", generated_questions, 5))
+    tracemalloc.start()
+    Matcher(evalsets.seed_policies())
+    seeds_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.reset_peak()
+    Matcher([generated_policy(5000)])
+    big_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(
+        f"memory to index (Python allocations, peak): seed policies {seeds_peak / 1e6:.1f} MB, "
+        f"5,000 clauses {big_peak / 1e6:.0f} MB"
+    )
     print(f"policybot ask, start to first answer: median {startup_seconds():.2f} s over 5 runs")
     return 0
 
