@@ -118,7 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _policy_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    policy = commands.add_parser("policy", help="publish policy versions, see their history")
+    policy = commands.add_parser(
+        "policy", help="publish policy versions, see their history, clauses and topics"
+    )
     actions = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
     publish = actions.add_parser(
         "publish", help="publish a new version (.txt, .md, .html, .pdf or .docx)"
@@ -137,6 +139,10 @@ def _policy_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     clauses.add_argument("--policy", required=True)
     clauses.add_argument("--version", type=int, help="a version number (default: the current one)")
     clauses.add_argument("--json", action="store_true", help="as a JSON list of clauses")
+    topics = actions.add_parser(
+        "topics", help="which clauses each topic of the domain's topic map is linked to"
+    )
+    topics.add_argument("--policy", required=True)
     history = actions.add_parser("history", help="every version of a policy")
     history.add_argument("--policy", required=True)
     diff = actions.add_parser("diff", help="what changed between two versions, clause by clause")
