@@ -77,6 +77,8 @@ class TopicMap:
     def __init__(self, topics: Sequence[Topic]) -> None:
         self.topics = {topic.id: topic for topic in topics}
         self._words: list[tuple[str, ...]] = []
+        # How each phrase was written in topics.yaml, to show HR the words, not their stems.
+        self.spelled: dict[str, str] = {}
         self._asked: dict[str, list[tuple[Phrase, str]]] = {}
         self._said: dict[str, list[tuple[Phrase, str]]] = {}
         for topic in topics:
@@ -114,6 +116,11 @@ class TopicMap:
                 )
         topic_map = cls(topics)
         topic_map._words = words_of
+        for section in ("topics", "outside"):
+            for entry in (data.get(section) or {}).values():
+                for text in [*(entry.get("asks") or []), *(entry.get("says") or [])]:
+                    key = " ".join(topic_key(word) for word in words(str(text)))
+                    topic_map.spelled.setdefault(key, str(text))
         return topic_map
 
     def vocabulary(self) -> set[str]:
@@ -170,7 +177,8 @@ def describe_links(topic_map: TopicMap, policy: Policy) -> list[str]:
         for link in links:
             clause = policy.clause(link.clause_id)
             lines.append(
-                f"  {clause.label} ({link.strength:.2f}, from: {', '.join(link.evidence)}): "
+                f"  {clause.label} ({link.strength:.2f}, from: "
+                f"{', '.join(topic_map.spelled.get(e, e) for e in link.evidence)}): "
                 f"{clause.title}"
             )
     unlinked = sorted(set(topic_map.topics) - set(by_topic))
