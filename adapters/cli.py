@@ -14,7 +14,7 @@ from pathlib import Path
 from adapters.console import reports
 from bot.app import App, open_app
 from bot.config import ConfigError, find_config_file, load_config
-from bot.library import UnknownPolicy
+from bot.policies.library import UnknownPolicy
 from bot.storage.database import Database, StorageError
 from knowledge.sources import KnowledgeError
 
@@ -220,7 +220,7 @@ def _check(app: App, args: argparse.Namespace) -> int:
 
 def _people(app: App, args: argparse.Namespace) -> int:
     from adapters.console.people_import import run_import
-    from bot.staff_list import StaffListError
+    from bot.people.staff_list import StaffListError
 
     try:
         return run_import(app, args.file)
@@ -235,21 +235,21 @@ def _policy(app: App, args: argparse.Namespace) -> int:
 
 
 def _remind(app: App, args: argparse.Namespace) -> int:
-    from bot import ack_reminders
+    from bot.acknowledgements import reminders
 
     if args.due == bool(args.policy):
         return _fail("say either --policy ID (remind now) or --due (the scheduled reminders)", 2)
     if args.due:
-        done = ack_reminders.run_due(app.db, app.config, app.bot.clock())
+        done = reminders.run_due(app.db, app.config, app.bot.clock())
     else:
         policy = app.library.policy(args.policy)
-        done = ack_reminders.remind_now(app.db, app.config, policy.id, now=app.bot.clock())
+        done = reminders.remind_now(app.db, app.config, policy.id, now=app.bot.clock())
     print(f"{done.people} reminder(s) and {done.supervisors} supervisor summary(ies) queued.")
     return 0
 
 
 def _approvals(app: App, _args: argparse.Namespace) -> int:
-    from bot.approval_timers import run_due
+    from bot.approvals.timers import run_due
 
     done = run_due(app.db, app.config.approvals, app.bot.clock())
     print(

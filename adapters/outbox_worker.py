@@ -17,10 +17,10 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from adapters.server import SHUTDOWN_GRACE_SECONDS, Hook
-from bot import outbox
+from adapters.mounting import SHUTDOWN_GRACE_SECONDS, Hook
 from bot.app import App
-from bot.outbox import OutboxItem
+from bot.delivery import outbox
+from bot.delivery.outbox import OutboxItem
 from bot.storage.database import StorageError
 
 log = logging.getLogger("policybot.outbox")

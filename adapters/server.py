@@ -15,33 +15,19 @@ import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TextIO
 
 from aiohttp import web
 
 from adapters.logs import Say, announcer, configure_logging, request_ids, resolve_settings
+from adapters.mounting import SHUTDOWN_GRACE_SECONDS, Hook, Mount
 from bot.app import App
 from bot.config import ConfigError
 from bot.storage.database import StorageError
 
-Hook = Callable[[web.Application], Awaitable[None]]
 APP_KEY = web.AppKey("policybot_app", App)
 DEFAULT_PORT = 3000
-SHUTDOWN_GRACE_SECONDS = 8.0
-
-
-@dataclass
-class Mount:
-    """One chat platform plugged into the server."""
-
-    name: str
-    routes: list[web.RouteDef] = field(default_factory=list)
-    banner: list[str] = field(default_factory=list)
-    on_startup: list[Hook] = field(default_factory=list)
-    on_cleanup: list[Hook] = field(default_factory=list)
-    idle: Callable[[], Awaitable[None]] | None = None  # waits until work after acks is done
 
 
 def load_mounts(
@@ -87,14 +73,14 @@ def build_web_app(app: App, mounts: list[Mount]) -> web.Application:
 def _maintenance(app: App, every_seconds: float = 300.0) -> tuple[Hook, Hook]:
     """Hooks running, every few minutes, the approvals' reminders, escalations and expiries,
     the acknowledgement reminders, and forgetting event ids older than any platform retries."""
-    from bot import ack_reminders
-    from bot.approval_timers import run_due
-    from bot.events import prune_events
+    from bot.acknowledgements import reminders
+    from bot.approvals.timers import run_due
+    from bot.storage.events import prune_events
 
     def once() -> None:
         now = app.bot.clock()
         run_due(app.db, app.config.approvals, now)
-        ack_reminders.run_due(app.db, app.config, now)
+        reminders.run_due(app.db, app.config, now)
         prune_events(app.db, older_than=timedelta(days=1), now=now)
 
     async def loop() -> None:

@@ -115,12 +115,12 @@ def _teams_reference(person: str, service_url: str, now: datetime) -> dict[str, 
 
 def _publication_memory(app: App) -> int:
     """Peak Python memory of a second publication (another edit), measured apart from its time."""
-    from bot import publishing
+    from bot.publishing import publisher
     from knowledge.documents import read_document
     from tests.announcements.helpers import reworded_la_crosse
 
     text = reworded_la_crosse().replace("Employees cannot post", "Employees must not post")
-    draft = publishing.prepare(
+    draft = publisher.prepare(
         app.db,
         app.library,
         app.config,
@@ -128,7 +128,7 @@ def _publication_memory(app: App) -> int:
         policy_id="la-crosse",
     )
     tracemalloc.start()
-    publishing.publish(
+    publisher.publish(
         app.db, app.library, draft, by="bench", by_person_id=None, now=datetime.now(UTC)
     )
     peak = tracemalloc.get_traced_memory()[1]

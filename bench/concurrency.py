@@ -49,9 +49,9 @@ def write_config(folder: Path, employees: int) -> Path:
 
 def submit_requests(config: Path, count: int) -> list[tuple[int, str]]:
     """`count` pending requests, each needing its employee's supervisor; (number, supervisor)."""
-    from bot import authorizations
     from bot.app import open_app
-    from bot.people import person_on
+    from bot.approvals import authorizations
+    from bot.people.directory import person_on
 
     app = open_app(str(config))
     policy = app.library.policy("la-crosse")

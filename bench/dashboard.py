@@ -26,8 +26,8 @@ from sqlalchemy import insert, select
 from adapters.dashboard.mount import mount_dashboard
 from adapters.server import build_web_app
 from bot.app import App, open_app
-from bot.dashboard_links import dashboard_secret, mint_link, read_token
-from bot.dashboard_sessions import start_session
+from bot.hr_access.links import dashboard_secret, mint_link, read_token
+from bot.hr_access.sessions import start_session
 from bot.storage.models import (
     Acknowledgement,
     AuthorizationRequest,

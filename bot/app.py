@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config import Config, find_config_file, load_config
-from bot.core import PolicyBot, utc_now
-from bot.library import Library, load_library
-from bot.people import seed_people
+from bot.conversation.core import PolicyBot, utc_now
+from bot.people.directory import seed_people
+from bot.policies.library import Library, load_library
 from bot.storage.database import Database
 
 

@@ -54,7 +54,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from knowledge.draft_check import DraftPattern, PatternError, compile_pattern
+from knowledge.draft_patterns import DraftPattern, PatternError, compile_pattern
 
 _T = TypeVar("_T")
 

@@ -1,16 +1,7 @@
 """Draft pre-check: spot signals in a pasted draft that hint at how checklist questions apply.
 
 The signals themselves are data, defined in each policy's ``checklist.yaml`` (``signals``
-section). This module holds the small pattern language HR writes them in, and the scanner.
-
-Pattern language (all matching is case-insensitive):
-
-* a plain word or phrase matches as whole words, and a space matches any run of spaces or line
-  breaks: ``vote for`` finds "Vote  for" but ``elect`` does not find "electric";
-* a ``*`` at the end of a word matches any ending: ``harass*`` finds "harassing";
-* ``re:`` starts a regular expression, for the rare case a phrase is not enough. Expressions that
-  could take exponential time (a repeated group that itself repeats, such as ``(a+)+``) are
-  refused at load time.
+section) in the pattern language of :mod:`knowledge.draft_patterns`; this module is the scanner.
 
 Scanning is linear in the draft size: the draft is cleaned (control characters, zero-width
 characters and broken surrogates become spaces), capped at ``MAX_SCAN_CHARS`` and searched in
@@ -23,10 +14,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from knowledge.checklist import Checklist, SignalSpec
+from knowledge.checklist import Checklist, SignalSpec
 
 DISCLAIMER_NOTE = (
     "These hints come from simple word matching on your draft. They are a helper, not a "
@@ -51,10 +40,6 @@ _HOST = re.compile(
 )
 
 
-class PatternError(ValueError):
-    """A signal pattern that cannot be used: bad syntax, or it could make scanning hang."""
-
-
 @dataclass(frozen=True)
 class Signal:
     """One signal found in a draft, ready for the bot to show and ask the person to confirm.
@@ -70,118 +55,6 @@ class Signal:
     snippet: str
     question: str | None
     answer: bool | None
-
-
-@dataclass(frozen=True)
-class DraftPattern:
-    """A compiled signal pattern, with a lower-case literal any match must contain (if known).
-
-    The literal lets the scanner skip the regular expression on text that cannot match.
-    """
-
-    source: str
-    regex: re.Pattern[str]
-    needle: str | None = None
-
-    def search(self, text: str, lowered: str) -> re.Match[str] | None:
-        """First match in ``text`` (``lowered`` is the same text in lower case), or None."""
-        if self.needle is not None and self.needle not in lowered:
-            return None
-        return self.regex.search(text)
-
-
-def compile_pattern(raw: str) -> DraftPattern:
-    """Compile one signal pattern (phrase, ``word*`` or ``re:`` expression), case-insensitive.
-
-    Raises ``PatternError`` with a plain-words reason when the pattern is empty, invalid, or
-    could backtrack catastrophically.
-    """
-    if raw.startswith("re:"):
-        return DraftPattern(raw, _compile_regex(raw[3:].strip()))
-    words = raw.split()
-    if not words:
-        raise PatternError("the pattern is empty")
-    needle = max((w.rstrip("*").lower() for w in words), key=len) or None
-    return DraftPattern(raw, re.compile(_phrase_regex(words), re.IGNORECASE), needle)
-
-
-def _phrase_regex(words: Sequence[str]) -> str:
-    """Regex for a phrase: whole words, flexible spaces, optional trailing ``*`` wildcard."""
-    parts = [_word_regex(word) for word in words]
-    body = r"\s++".join(parts)
-    first, last = words[0], words[-1]
-    head = r"(?<!\w)" if first[0].isalnum() else ""
-    tail = "" if last.endswith("*") or not last[-1].isalnum() else r"(?!\w)"
-    return head + body + tail
-
-
-def _word_regex(word: str) -> str:
-    if word.endswith("*") and len(word) > 1:
-        return re.escape(word[:-1]) + r"\w*+"
-    return re.escape(word)
-
-
-def _compile_regex(expression: str) -> re.Pattern[str]:
-    if not expression:
-        raise PatternError("the regular expression after 're:' is empty")
-    if _has_nested_repeat(expression):
-        raise PatternError(
-            "the regular expression repeats a group that itself repeats or has alternatives "
-            "(like '(a+)+' or '(a|aa)*'), which can make checking a long draft hang; rewrite "
-            "it, or make the group atomic with '(?>...)'"
-        )
-    try:
-        return re.compile(expression, re.IGNORECASE)
-    except re.error as err:
-        raise PatternError(f"the regular expression is not valid: {err}") from None
-
-
-def _has_nested_repeat(expression: str) -> bool:
-    """True if a repeated, non-atomic group holds a repeat or alternatives: ``(a+)+``, ``(a|aa)*``.
-
-    A deliberately simple scan that errs on the side of refusing an expression. Possessive
-    repeats of a group (``(...)++``) and atomic groups (``(?>...)``) are allowed.
-    """
-    stack: list[tuple[bool, bool]] = []  # (group is atomic, enclosing group was risky so far)
-    risky = False  # the innermost open group contains a repeat or a '|'
-    for index, char, escaped, in_class in _regex_chars(expression):
-        if escaped or in_class:
-            continue
-        if char == "(":
-            stack.append((expression.startswith("(?>", index), risky))
-            risky = False
-        elif char == ")" and stack:
-            atomic, outer = stack.pop()
-            if risky and not atomic and _greedy_repeat_follows(expression, index + 1):
-                return True
-            risky = outer or risky
-        elif char in "*+|{":
-            risky = True
-    return False
-
-
-def _regex_chars(expression: str) -> Iterator[tuple[int, str, bool, bool]]:
-    """Yield (index, char, escaped, inside a [...] class) for each character of a regex."""
-    escaped = in_class = False
-    for index, char in enumerate(expression):
-        if escaped:
-            yield index, char, True, in_class
-            escaped = False
-            continue
-        if char == "\\":
-            escaped = True
-            continue
-        yield index, char, False, in_class
-        if char == "[" and not in_class:
-            in_class = True
-        elif char == "]" and in_class:
-            in_class = False
-
-
-def _greedy_repeat_follows(expression: str, index: int) -> bool:
-    """True if a backtracking repeat (``*``, ``+``, ``{m,n}``, not possessive) starts here."""
-    match = re.match(r"(?:[*+]|\{\d*,?\d*\})(\+?)", expression[index:])
-    return match is not None and not match.group(1)
 
 
 def scan_draft(checklist: Checklist, text: str) -> list[Signal]:

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from adapters.console.render import render
 from bot.app import App
-from bot.core import clean_input
+from bot.conversation.core import clean_input
 from bot.messages import Incoming
 from knowledge.matcher import MatchResult
 

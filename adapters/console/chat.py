@@ -8,9 +8,10 @@ import sys
 from typing import TextIO
 
 from adapters.console.render import render
-from bot import outbox, people
 from bot.app import App
+from bot.delivery import outbox
 from bot.messages import Incoming
+from bot.people import directory
 
 PLATFORM = "console"
 _QUIT = {"quit", "exit", "bye", "q", ":q"}
@@ -79,7 +80,7 @@ def run_checklist_listing(
 
 def _show_waiting(app: App, person: str, stdout: TextIO) -> None:
     """Print the messages kept for this person (approvals to decide, outcomes, reminders)."""
-    me = people.person_on(app.db, PLATFORM, person, app.bot.clock())
+    me = directory.person_on(app.db, PLATFORM, person, app.bot.clock())
     if me is None:
         return
     waiting = outbox.deliver_to_console(app.db, me.id, app.bot.clock())

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app import App
-from bot.staff_list import StaffListError, import_staff_list
+from bot.people.staff_list import StaffListError, import_staff_list
 
 
 def run_import(app: App, path: str, stdout: TextIO = sys.stdout) -> int:

@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import TextIO
 
 from adapters.console.reports import write_table
-from bot import publishing, versions
 from bot.app import App
-from bot.library import UnknownPolicy
-from bot.publishing import PublishError
+from bot.policies import versions
+from bot.policies.library import UnknownPolicy
+from bot.publishing import publisher
+from bot.publishing.draft import Draft
+from bot.publishing.publisher import PublishError
 from knowledge.diff import PolicyDiff
 from knowledge.documents import DocumentError, read_document_file
 from knowledge.matcher import default_topics
@@ -26,7 +28,7 @@ from knowledge.topics import describe_links
 def run_policy(
     app: App, args: argparse.Namespace, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
 ) -> int:
-    """Run `policy publish`, `clauses`, `topics`, `history` or `diff`; errors are one line."""
+    """Run `policy publish`, `clauses`, `history` or `diff`; errors are one clear line."""
     try:
         if args.policy_command == "publish":
             return _publish(app, args, stdin, stdout)
@@ -44,7 +46,7 @@ def run_policy(
 
 def _publish(app: App, args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     document = read_document_file(Path(args.file))  # refuses devices, FIFOs, oversized files
-    draft = publishing.prepare(
+    draft = publisher.prepare(
         app.db,
         app.library,
         app.config,
@@ -55,12 +57,12 @@ def _publish(app: App, args: argparse.Namespace, stdin: TextIO, stdout: TextIO) 
         effective=args.effective,
         note=args.note,
     )
-    stdout.write(publishing.preview_text(draft) + "\n")
+    stdout.write(publisher.preview_text(draft) + "\n")
     stdout.write(_warnings_text(draft.clauses, _current_clauses(app, draft.policy_id)))
     if not args.yes and not _confirmed(draft, stdin, stdout):
         stdout.write("Not published. Nothing changed.\n")
         return 1
-    result = publishing.publish(
+    result = publisher.publish(
         app.db,
         app.library,
         draft,
@@ -68,7 +70,7 @@ def _publish(app: App, args: argparse.Namespace, stdin: TextIO, stdout: TextIO) 
         by_person_id=None,
         now=app.bot.clock(),
     )
-    stdout.write(publishing.outcome_text(result, draft) + "\n")
+    stdout.write(publisher.outcome_text(result, draft) + "\n")
     return 0
 
 
@@ -93,7 +95,7 @@ def _clauses(app: App, args: argparse.Namespace, stdout: TextIO) -> int:
     title, number = policy.title, policy.version
     clauses: Sequence[Clause] = policy.clauses
     if args.version is not None and args.version != policy.version:
-        clauses = publishing.version_clauses(app.db, app.library, policy.id, args.version)
+        clauses = publisher.version_clauses(app.db, app.library, policy.id, args.version)
         rows = {row.number: row for row in versions.history(app.db, policy.id)}
         title, number = rows[args.version].title, args.version
     if args.json:
@@ -136,7 +138,7 @@ def _topics(app: App, policy_id: str, stdout: TextIO) -> int:
     return 0
 
 
-def _confirmed(draft: publishing.Draft, stdin: TextIO, stdout: TextIO) -> bool:
+def _confirmed(draft: Draft, stdin: TextIO, stdout: TextIO) -> bool:
     stdout.write(f"Publish version {draft.number} now? [y/N] ")
     stdout.flush()
     answer = stdin.readline()
@@ -171,14 +173,14 @@ def _history(app: App, policy_id: str, stdout: TextIO) -> int:
 
 
 def _diff(app: App, args: argparse.Namespace, stdout: TextIO) -> int:
-    diff = publishing.compare_versions(app.db, app.library, args.policy, args.a, args.b)
+    diff = publisher.compare_versions(app.db, app.library, args.policy, args.a, args.b)
     stdout.write(f"{args.policy}: version {args.a} -> version {args.b}: {diff.summary()}.\n")
     stdout.write(_full_changes(diff))
     return 0
 
 
 def _full_changes(diff: PolicyDiff) -> str:
-    from bot.announcements import change_lines
+    from bot.publishing.announcements import change_lines
 
     lines = change_lines(diff, limit=None)
     return "".join(f"{line}\n" for line in lines)

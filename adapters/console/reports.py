@@ -9,9 +9,12 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from bot import audit, authorizations, feedback, outbox, records
-from bot.ack_report import AckReport, ReportError, ack_report
+from bot.acknowledgements.report import AckReport, ReportError, ack_report
 from bot.app import App
+from bot.approvals import authorizations
+from bot.conversation import feedback, unanswered
+from bot.delivery import outbox
+from bot.storage import audit
 
 
 def run_report(app: App, args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
@@ -34,7 +37,7 @@ def run_report(app: App, args: argparse.Namespace, stdout: TextIO = sys.stdout) 
         return _feedback(app, args, stdout)
     if args.policy:
         app.library.policy(args.policy)
-    found = records.list_unanswered(app.db, args.policy)
+    found = unanswered.list_unanswered(app.db, args.policy)
     header = ["asked_at_utc", "policy", "best_score", "question"]
     table = [
         [r.asked_at.isoformat(timespec="seconds"), r.policy_id, f"{r.best_score:.2f}", r.text]
@@ -127,13 +130,13 @@ def _feedback(app: App, args: argparse.Namespace, stdout: TextIO) -> int:
     write_table(header, table, as_csv=args.csv, stdout=stdout)
     if args.csv:
         return 0
-    unanswered = records.list_unanswered(app.db, args.policy)
+    questions = unanswered.list_unanswered(app.db, args.policy)
     stdout.write(
-        f"\n{len(counts)} clause(s) with votes. Unanswered questions ({len(unanswered)}):\n"
+        f"\n{len(counts)} clause(s) with votes. Unanswered questions ({len(questions)}):\n"
     )
     write_table(
         ["asked_at_utc", "policy", "question"],
-        [[u.asked_at.isoformat(timespec="seconds"), u.policy_id, u.text] for u in unanswered],
+        [[u.asked_at.isoformat(timespec="seconds"), u.policy_id, u.text] for u in questions],
         as_csv=False,
         stdout=stdout,
     )

@@ -1,4 +1,4 @@
-"""Acknowledgement completion, read from `bot.ack_report`: the page's figures and CSV tables."""
+"""Acknowledgement completion (`bot.acknowledgements.report`): the page's figures, CSV tables."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.console.reports import Table
-from bot.ack_report import AckReport, DepartmentRow, PersonStatus, ack_report
+from bot.acknowledgements.report import AckReport, DepartmentRow, PersonStatus, ack_report
 from bot.app import App
-from bot.dashboard_data import Page, page_of, recent_outbox
+from bot.hr_access.reads import Page, page_of, recent_outbox
 
 PAGE_SIZE = 50
 BAR_HEIGHT = 22

@@ -9,10 +9,10 @@ from aiohttp import web
 
 from adapters.dashboard.ack_tables import page_context
 from adapters.dashboard.site import Page, Site
-from bot.ack_reminders import remind_now
-from bot.ack_report import ReportError
-from bot.dashboard_sessions import SessionInfo
-from bot.library import UnknownPolicy
+from bot.acknowledgements.reminders import remind_now
+from bot.acknowledgements.report import ReportError
+from bot.hr_access.sessions import SessionInfo
+from bot.policies.library import UnknownPolicy
 
 Guard = Callable[[Page], Callable[[web.Request], Awaitable[web.StreamResponse]]]
 

@@ -13,8 +13,10 @@ from adapters.console.reports import (
     write_table,
 )
 from adapters.dashboard import ack_tables
-from bot import feedback, records, versions
+from bot.acknowledgements import acks
 from bot.app import App
+from bot.conversation import feedback, unanswered
+from bot.policies import versions
 
 TABLES: dict[str, str] = {
     "versions": "Versions of the policy",
@@ -81,7 +83,7 @@ def _acknowledgements(app: App, policy_id: str) -> Table:
             r.acknowledged_at.isoformat(timespec="seconds"),
             r.sha256,
         ]
-        for r in records.list_acknowledgements(app.db, policy_id)
+        for r in acks.list_acknowledgements(app.db, policy_id)
     ]
     return header, rows, ""
 
@@ -99,7 +101,7 @@ def _unanswered(app: App, policy_id: str) -> Table:
     header = ["asked_at_utc", "best_score", "question"]
     rows = [
         [r.asked_at.isoformat(timespec="seconds"), f"{r.best_score:.2f}", r.text]
-        for r in records.list_unanswered(app.db, policy_id)
+        for r in unanswered.list_unanswered(app.db, policy_id)
     ]
     return header, rows, ""
 

@@ -10,13 +10,13 @@ from aiohttp import web
 from adapters.dashboard import exports, pages
 from adapters.dashboard.acks import AckPages
 from adapters.dashboard.site import Site
-from adapters.server import Mount
+from adapters.mounting import Mount
 from bot.app import App
-from bot.dashboard_data import APPROVAL_GROUPS
-from bot.dashboard_links import SIGN_IN_PATH, dashboard_secret
-from bot.dashboard_sessions import SessionInfo
-from bot.library import UnknownPolicy
-from bot.phrasings import PhrasingError, add_phrasing
+from bot.hr_access.links import SIGN_IN_PATH, dashboard_secret
+from bot.hr_access.reads import APPROVAL_GROUPS
+from bot.hr_access.sessions import SessionInfo
+from bot.policies.library import UnknownPolicy
+from bot.policies.phrasings import PhrasingError, add_phrasing
 
 DONE = {
     "phrasing": "Phrasing added: the bot answers with it from the next question on.",

@@ -7,10 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot import audit, feedback, records, versions
 from bot.app import App
-from bot.dashboard_data import APPROVAL_GROUPS, approval_request, approval_requests
-from bot.publishing import compare_versions
+from bot.conversation import feedback, unanswered
+from bot.hr_access.reads import APPROVAL_GROUPS, approval_request, approval_requests
+from bot.policies import versions
+from bot.publishing.publisher import compare_versions
+from bot.storage import audit
 from knowledge.diff import ClauseChange
 from knowledge.grouping import group_similar
 from knowledge.matcher import Outcome
@@ -34,7 +36,7 @@ class QuestionGroup:
     """Similar unanswered questions, and the clause that answers them now, if one does."""
 
     lead: str
-    questions: tuple[records.UnansweredRow, ...]
+    questions: tuple[unanswered.UnansweredRow, ...]
     answered_by: str | None
 
 
@@ -119,7 +121,7 @@ def questions(app: App, policy_id: str) -> dict[str, Any]:
     answers its first question now (after a phrasing was added, say)."""
     app.library.refresh(app.db)
     policy = app.library.policy(policy_id)
-    found = records.list_unanswered(app.db, policy_id, limit=QUESTIONS_READ)
+    found = unanswered.list_unanswered(app.db, policy_id, limit=QUESTIONS_READ)
     groups = []
     for members in group_similar([row.text for row in found]):
         rows = tuple(found[i] for i in members)

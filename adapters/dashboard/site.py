@@ -13,8 +13,8 @@ import jinja2
 from aiohttp import web
 
 from bot.app import App
-from bot.dashboard_links import LinkClaim, LinkError, check_unused, read_token
-from bot.dashboard_sessions import (
+from bot.hr_access.links import LinkClaim, LinkError, check_unused, read_token
+from bot.hr_access.sessions import (
     SessionInfo,
     end_session,
     link_holder,

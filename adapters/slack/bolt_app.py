@@ -18,8 +18,8 @@ from adapters.logs import incoming_request_id, platform, request_id
 from adapters.slack.listeners import PLATFORM, SlackBot, register
 from adapters.slack.settings import SlackSettings
 from bot.app import App
-from bot.events import claim_event
 from bot.storage.database import StorageError
+from bot.storage.events import claim_event
 
 log = logging.getLogger("policybot.slack")
 RATE_LIMIT_RETRIES = 3

@@ -29,7 +29,7 @@ from adapters.slack.delivery import (
 from adapters.slack.files import download_files
 from adapters.slack.payloads import COMMAND, strip_mentions, unescape
 from bot.app import App
-from bot.contacts import remember_contact
+from bot.delivery.contacts import remember_contact
 from bot.messages import Attachment, Button, Incoming, Reply
 from bot.storage.database import StorageError
 

@@ -9,7 +9,7 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.server import Hook, Mount
+from adapters.mounting import Hook, Mount
 from adapters.slack.bolt_app import build_bolt_app, web_client
 from adapters.slack.http import PATH, events_handler
 from adapters.slack.listeners import SlackBot

@@ -16,8 +16,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.outbox_worker import DeliveryFailed, OutboxWorker, RateLimited, Send
 from adapters.slack.blocks import message
 from bot.app import App
-from bot.contacts import contact_for
-from bot.outbox import OutboxItem
+from bot.delivery.contacts import contact_for
+from bot.delivery.outbox import OutboxItem
 
 METADATA_EVENT = "policybot_outbox"
 CONCURRENT_SENDS = 8  # safe: a message in doubt after a crash is looked up before resending

@@ -11,7 +11,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qs
 
-from bot.events import MAX_EVENT_ID_CHARS
+from bot.storage.events import MAX_EVENT_ID_CHARS
 
 EVENT_TYPES = {"url_verification", "event_callback", "app_rate_limited"}
 HANDLED_EVENTS = {"message", "app_mention", "app_home_opened"}

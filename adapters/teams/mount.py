@@ -7,15 +7,15 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from adapters.mounting import Mount
 from adapters.outbox_worker import DeliveryFailed, OutboxWorker, RateLimited, Send
-from adapters.server import Mount
 from adapters.teams.endpoint import ROUTE, MessagesEndpoint
 from adapters.teams.gateway import BotFrameworkGateway, TokenProvider
 from adapters.teams.notifier import NEVER_MET, TeamsNotifier
 from adapters.teams.settings import APP_ID, TeamsSettings, settings_from_environ
 from adapters.teams.turns import TeamsTurns
 from bot.app import App
-from bot.outbox import OutboxItem
+from bot.delivery.outbox import OutboxItem
 
 
 @dataclass

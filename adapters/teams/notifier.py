@@ -19,7 +19,7 @@ from adapters.teams.gateway import BotFrameworkGateway
 from adapters.teams.retry import ConnectorError
 from adapters.teams.turns import PLATFORM, deliver
 from bot.app import App
-from bot.contacts import Contact, contact_for, remember_contact
+from bot.delivery.contacts import Contact, contact_for, remember_contact
 from bot.messages import Reply
 
 log = logging.getLogger(__name__)

@@ -16,12 +16,11 @@ from adapters.teams.activities import Inbound, conversation_reference, read_acti
 from adapters.teams.cards import render
 from adapters.teams.channel import Activity, Channel
 from bot.app import App
-from bot.contacts import contact_for, remember_contact
-from bot.core import records_unavailable
-from bot.events import claim_event, release_event
-from bot.help import help_reply
+from bot.conversation.core import records_unavailable
+from bot.delivery.contacts import contact_for, remember_contact
 from bot.messages import Attachment, Incoming, Reply
 from bot.storage.database import StorageError
+from bot.storage.events import claim_event, release_event
 
 PLATFORM = "teams"
 IN_PLACE_KINDS = frozenset({"checklist_question", "checklist_verdict", "checklist_cancelled"})
@@ -80,9 +79,11 @@ class TeamsTurns:
             return None
         if inbound.personal:
             self._remember(inbound, activity)
-        policy = self.app.library.policy(self._policy_id(inbound))
+        incoming = self._incoming(inbound)
+        policy = self.app.library.policy(incoming.policy_id or self.app.config.default_policy)
         bot_name = (activity.get("recipient") or {}).get("name") or "PolicyBot"
-        return [welcome_reply(help_reply(policy), policy.title, bot_name, inbound.personal)]
+        help_text = self.app.bot.help_for(incoming)
+        return [welcome_reply(help_text, policy.title, bot_name, inbound.personal)]
 
     def _claim(self, inbound: Inbound) -> bool:
         if inbound.id is None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from bot import publishing
 from bot.app import App
+from bot.publishing import publisher
 from knowledge.documents import read_document
 from knowledge.sources import seed_sources
 
@@ -16,10 +16,10 @@ def reworded_la_crosse() -> str:
     return re.sub(r"(?m)^3\. Employees shall", "3. Employees must", seed.text)
 
 
-def publish_change(app: App) -> publishing.Published:
+def publish_change(app: App) -> publisher.Published:
     """Publish the reworded text as HR would; the announcement is queued with it."""
     document = read_document("social-media-v2.txt", reworded_la_crosse().encode())
-    draft = publishing.prepare(app.db, app.library, app.config, document, policy_id="la-crosse")
-    return publishing.publish(
+    draft = publisher.prepare(app.db, app.library, app.config, document, policy_id="la-crosse")
+    return publisher.publish(
         app.db, app.library, draft, by="hana", by_person_id=None, now=app.bot.clock()
     )

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import outbox
 from bot.app import App
+from bot.delivery import outbox
 from bot.messages import Reply
 from bot.storage.models import OutboxMessage, Person
 from tests.conftest import Clock

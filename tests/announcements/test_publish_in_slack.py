@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import versions
 from bot.app import App
-from bot.outbox import QUEUED
+from bot.delivery.outbox import QUEUED
+from bot.policies import versions
 from tests.announcements.helpers import reworded_la_crosse
 from tests.slack.conftest import Served
 from tests.slack.fake_slack import FakeSlack

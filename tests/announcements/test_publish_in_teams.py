@@ -9,9 +9,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot import versions
 from bot.app import App
-from bot.outbox import QUEUED
+from bot.delivery.outbox import QUEUED
+from bot.policies import versions
 from tests.announcements.helpers import reworded_la_crosse
 from tests.teams.conftest import TENANT_LAX, Teams
 

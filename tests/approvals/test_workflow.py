@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from bot import audit, authorizations, outbox, people
 from bot.app import App
-from bot.approval_timers import run_due
+from bot.approvals import authorizations
+from bot.approvals.timers import run_due
+from bot.delivery import outbox
+from bot.people import directory
+from bot.storage import audit
 from tests.approvals.conftest import request, say
 from tests.conftest import Clock
 
 
 def inbox_of(app: App, handle: str) -> list[str]:
     """The messages waiting for someone in the terminal (delivered as they are read)."""
-    person = people.person_on(app.db, "console", handle, app.bot.clock())
+    person = directory.person_on(app.db, "console", handle, app.bot.clock())
     assert person is not None
     return [reply.text for reply in outbox.deliver_to_console(app.db, person.id, app.bot.clock())]
 

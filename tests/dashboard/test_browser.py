@@ -16,10 +16,12 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import select
 
-from bot import authorizations, feedback, people
 from bot.app import App, open_app
+from bot.approvals import authorizations
 from bot.config import load_config
-from bot.dashboard_links import dashboard_secret, mint_link
+from bot.conversation import feedback
+from bot.hr_access.links import dashboard_secret, mint_link
+from bot.people import directory
 from bot.storage.models import OutboxMessage, Person
 from tests.dashboard import served
 from tests.dashboard.served import chat, policybot, screenshot, sign_in_link
@@ -199,11 +201,11 @@ def test_a_role_removed_mid_session_loses_access(
 ) -> None:
     page = sign_in(context, sign_in_link(config_file, "hana"))
     hal = _person(app, "hal")
-    people.remove_role(app.db, actor=hal, name="hana", role="hr", now=datetime.now(UTC))
+    directory.remove_role(app.db, actor=hal, name="hana", role="hr", now=datetime.now(UTC))
     response = page.goto(f"{server.url}/dashboard/policies/la-crosse/acks")
     assert response is not None and response.status == 403
     expect(page.get_by_role("main")).to_contain_text("no longer have the HR role")
-    people.add_role(app.db, actor=hal, name="hana", role="hr", now=datetime.now(UTC))
+    directory.add_role(app.db, actor=hal, name="hana", role="hr", now=datetime.now(UTC))
     response = page.goto(f"{server.url}/dashboard/")
     assert response is not None and response.status == 401  # that session ended for good
 
@@ -255,8 +257,8 @@ def _minted(app: App, handle: str, issued: datetime) -> str:
     return mint_link(app.db, config, secret, _person(app, handle).id, now=issued)
 
 
-def _person(app: App, handle: str) -> people.PersonInfo:
-    found = people.person_on(app.db, "console", handle, datetime.now(UTC))
+def _person(app: App, handle: str) -> directory.PersonInfo:
+    found = directory.person_on(app.db, "console", handle, datetime.now(UTC))
     assert found is not None
     return found
 

@@ -10,10 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from adapters.server import load_mounts
-from bot import people
 from bot.app import App
 from bot.config import ConfigError, load_config
-from bot.dashboard_links import (
+from bot.hr_access.links import (
     LinkClaim,
     LinkError,
     check_unused,
@@ -21,8 +20,9 @@ from bot.dashboard_links import (
     read_token,
     sign_token,
 )
-from bot.dashboard_sessions import end_session, session_of, start_session
+from bot.hr_access.sessions import end_session, session_of, start_session
 from bot.messages import Incoming
+from bot.people import directory
 from bot.storage.models import Person
 from tests.conftest import Clock
 from tests.dashboard.conftest import SECRET
@@ -42,8 +42,8 @@ def _link_token(app: App, who: str = "hal") -> str:
     return parse_qs(urlsplit(url).query)["token"][0]
 
 
-def _hr(app: App, handle: str) -> people.PersonInfo:
-    found = people.person_on(app.db, "console", handle, app.bot.clock())
+def _hr(app: App, handle: str) -> directory.PersonInfo:
+    found = directory.person_on(app.db, "console", handle, app.bot.clock())
     assert found is not None
     return found
 
@@ -58,7 +58,7 @@ def test_hr_gets_a_link_everyone_else_a_polite_no(app: App) -> None:
 def test_no_link_in_a_slack_channel_thread(app: App) -> None:
     with app.db.session() as session:
         hal = session.scalars(select(Person).where(Person.handle == "hal")).one()
-        people.add_identities(session, hal.id, [("slack", "UHAL")])
+        directory.add_identities(session, hal.id, [("slack", "UHAL")])
     message = Incoming("slack", "UHAL", "C123:1700000000.1", "dashboard")
     [reply] = app.bot.handle(message)
     assert "direct message" in reply.text and "http" not in reply.text
@@ -115,7 +115,7 @@ def test_a_link_of_someone_no_longer_hr_does_not_sign_in(app: App, clock: Clock)
     claim = read_token(
         SECRET.encode(), _link_token(app, "hana"), now=clock(), valid_for=TEN_MINUTES
     )
-    people.remove_role(app.db, actor=_hr(app, "hal"), name="hana", role="hr", now=clock())
+    directory.remove_role(app.db, actor=_hr(app, "hal"), name="hana", role="hr", now=clock())
     with pytest.raises(LinkError, match="HR staff only"):
         start_session(app.db, app.config, claim, now=clock())
 

@@ -12,14 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from knowledge.checklist import Checklist, load_policy_checklist
-from knowledge.draft_check import (
-    DISCLAIMER_NOTE,
-    PatternError,
-    Signal,
-    compile_pattern,
-    scan_draft,
-    suggested_answers,
-)
+from knowledge.draft_check import DISCLAIMER_NOTE, Signal, scan_draft, suggested_answers
+from knowledge.draft_patterns import PatternError, compile_pattern
 
 POLICIES = Path(__file__).resolve().parents[2] / "knowledge" / "policies"
 LA_CROSSE_CLAUSES = frozenset({"preamble", *(f"clause-{n}" for n in range(1, 12))})

@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from bot import records
+from bot.acknowledgements import acks
 from bot.app import App, open_app
 from bot.messages import Incoming, Reply
 from tests.conftest import Clock
@@ -65,7 +65,7 @@ def test_postgres_gone_mid_conversation_gets_an_apology_and_keeps_what_was_recor
             [reply] = say(app, words)
             assert reply.kind == "unavailable" and reply.text.startswith(SORRY), words
     assert "up to date" in say(app, "status")[0].text
-    assert len(records.list_acknowledgements(app.db, "la-crosse")) == 1
+    assert len(acks.list_acknowledgements(app.db, "la-crosse")) == 1
     assert say(app, "yes")[0].kind == "checklist_question"  # the checklist goes on
 
 
@@ -113,7 +113,7 @@ def test_a_sqlite_file_locked_by_another_program_gets_an_apology_and_changes_not
             assert reply.kind == "unavailable" and reply.text.startswith(SORRY)
             locker.exec_driver_sql("ROLLBACK")
         other.dispose()
-        assert [row.person for row in records.list_acknowledgements(app.db, "la-crosse")] == ["lou"]
+        assert [row.person for row in acks.list_acknowledgements(app.db, "la-crosse")] == ["lou"]
         assert say(app, "ack")[0].data["created"] is True
     finally:
         app.close()

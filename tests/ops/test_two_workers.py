@@ -17,7 +17,7 @@ from pathlib import Path
 import aiohttp
 from sqlalchemy import func, select
 
-from bot import records
+from bot.acknowledgements import acks
 from bot.app import App, open_app
 from bot.storage.models import AuditEntry, OutboxMessage, Person, ProcessedEvent
 from tests.approvals.conftest import request
@@ -50,7 +50,7 @@ async def test_the_same_event_delivered_to_both_workers_is_answered_once(
     for n in range(PEOPLE):
         [thanks, status] = _to(fake, f"D-U{n}")
         assert thanks.startswith("Thank you. I recorded") and status.startswith("You're up to")
-    assert len(records.list_acknowledgements(app.db, "la-crosse")) == PEOPLE
+    assert len(acks.list_acknowledgements(app.db, "la-crosse")) == PEOPLE
     with app.db.session() as db:
         assert db.scalar(select(func.count()).select_from(ProcessedEvent)) == 2 * PEOPLE
 

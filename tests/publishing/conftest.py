@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import publishing
 from bot.app import App
 from bot.messages import Attachment, Incoming, Reply, reply_from_dict
-from bot.publishing import Draft, Published
+from bot.publishing import publisher
+from bot.publishing.draft import Draft, Published
 from bot.storage.models import OutboxMessage, Person, PolicyVersion
 from knowledge.documents import read_document
 
@@ -92,10 +92,10 @@ def publish(
 ) -> tuple[Draft, Published]:
     """Publish a document as HR would from the terminal with --yes (prepare, then publish)."""
     data = content.encode("utf-8") if isinstance(content, str) else content
-    draft = publishing.prepare(
+    draft = publisher.prepare(
         app.db, app.library, app.config, read_document(name, data), policy_id=policy_id, **options
     )
-    result = publishing.publish(
+    result = publisher.publish(
         app.db, app.library, draft, by="hana", by_person_id=None, now=app.bot.clock()
     )
     return draft, result

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from bot import ack_reminders
+from bot.acknowledgements import reminders
 from bot.app import App
 from tests.conftest import Clock
 from tests.publishing.conftest import (
@@ -55,10 +55,10 @@ def test_reminders_follow_the_schedule_and_supervisors_get_one_summary(
     publish(app, "policy.txt", LA_CROSSE_PHOTOS)
     assert say(app, "kim", "ack la-crosse").data["version"] == 2
     clock.advance(days=6, hours=23)
-    assert ack_reminders.run_due(app.db, app.config, clock()) == ack_reminders.Reminded()
+    assert reminders.run_due(app.db, app.config, clock()) == reminders.Reminded()
     assert _pending_reminders(app) == Counter()
     clock.advance(hours=1)  # 7 days after the announcement: round 1
-    ack_reminders.run_due(app.db, app.config, clock())
+    reminders.run_due(app.db, app.config, clock())
     assert _pending_reminders(app) == Counter(LAX_PEOPLE - {"kim"})
     summaries = {who: reply for who, _, reply in outbox(app, "ack_summary:la-crosse")}
     assert set(summaries) == {"sam", "max"}
@@ -67,10 +67,10 @@ def test_reminders_follow_the_schedule_and_supervisors_get_one_summary(
     assert "Kim Ray" not in summaries["sam"].text  # Kim acknowledged
     assert "• Lou Park" in summaries["max"].text
     clock.advance(days=3)  # the same round again, as a second worker would: nothing more
-    assert ack_reminders.run_due(app.db, app.config, clock()) == ack_reminders.Reminded()
+    assert reminders.run_due(app.db, app.config, clock()) == reminders.Reminded()
     assert say(app, "pat", "ack la-crosse").kind == "ack"
     clock.advance(days=4)  # 14 days: round 2, without Pat now
-    ack_reminders.run_due(app.db, app.config, clock())
+    reminders.run_due(app.db, app.config, clock())
     assert _pending_reminders(app) == Counter(LAX_PEOPLE - {"kim"}) + Counter(
         LAX_PEOPLE - {"kim", "pat"}
     )
@@ -81,13 +81,13 @@ def test_reminders_follow_the_schedule_and_supervisors_get_one_summary(
 
 def test_remind_now_twice_in_a_minute_queues_once(app: App, clock: Clock) -> None:
     publish(app, "policy.txt", LA_CROSSE_PHOTOS)
-    first = ack_reminders.remind_now(app.db, app.config, "la-crosse", now=clock())
+    first = reminders.remind_now(app.db, app.config, "la-crosse", now=clock())
     clock.advance(seconds=30)
-    again = ack_reminders.remind_now(app.db, app.config, "la-crosse", now=clock())
+    again = reminders.remind_now(app.db, app.config, "la-crosse", now=clock())
     assert first.people == len(LAX_PEOPLE) and again.people == 0
     assert _pending_reminders(app) == Counter(LAX_PEOPLE)
     clock.advance(minutes=1)
-    later = ack_reminders.remind_now(app.db, app.config, "la-crosse", now=clock())
+    later = reminders.remind_now(app.db, app.config, "la-crosse", now=clock())
     assert later.people == len(LAX_PEOPLE)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.app import App
-from bot.publishing import outcome_text, preview_text
+from bot.publishing.publisher import outcome_text, preview_text
 from tests.publishing.conftest import (
     LA_CROSSE,
     LA_CROSSE_PHOTOS,

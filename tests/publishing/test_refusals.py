@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.publishing import PublishError
+from bot.publishing.publisher import PublishError
 from bot.storage.models import AuditEntry, Policy, ReviewFlag
 from knowledge.documents import DocumentError
 from tests.publishing.conftest import LA_CROSSE, ascii_lines, outbox, publish, say, version_numbers

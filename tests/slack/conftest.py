@@ -15,7 +15,8 @@ import pytest
 from aiohttp.test_utils import TestServer
 from slack_sdk.signature import SignatureVerifier
 
-from adapters.server import Mount, build_web_app, load_mounts
+from adapters.mounting import Mount
+from adapters.server import build_web_app, load_mounts
 from bot.app import App
 from tests.slack.fake_slack import TEAM, FakeSlack
 

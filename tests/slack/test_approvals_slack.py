@@ -12,8 +12,9 @@ from sqlalchemy import select
 from adapters.slack.bolt_app import web_client
 from adapters.slack.outbox_delivery import slack_worker
 from adapters.slack.settings import slack_settings
-from bot import authorizations, outbox
 from bot.app import App
+from bot.approvals import authorizations
+from bot.delivery import outbox
 from bot.messages import Reply
 from bot.storage.models import Person
 from tests.slack.conftest import Served, slack_environment

@@ -13,7 +13,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot import records
+from bot.acknowledgements import acks
 from bot.app import open_app
 from tests.slack.conftest import Served, slack_environment
 from tests.slack.fake_slack import FakeSlack
@@ -78,7 +78,7 @@ async def test_serve_answers_health_checks_and_a_signed_dm_then_stops_cleanly(
     assert await asyncio.wait_for(process.wait(), 30) == 0
     app = open_app(str(config_file))
     try:
-        assert len(records.list_acknowledgements(app.db, "la-crosse")) == 1
+        assert len(acks.list_acknowledgements(app.db, "la-crosse")) == 1
     finally:
         app.close()
 

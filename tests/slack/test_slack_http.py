@@ -7,9 +7,11 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from bot import records
+from bot.acknowledgements import acks
 from bot.app import App
-from bot.feedback import feedback_counts
+from bot.checklists import progress
+from bot.conversation import unanswered
+from bot.conversation.feedback import feedback_counts
 from tests.slack.conftest import Served
 from tests.slack.fake_slack import BOT_ID, BOT_USER, FakeSlack
 
@@ -78,7 +80,7 @@ async def test_pressing_i_acknowledge_twice_records_one_acknowledgement(
     assert (await served.press(answer, "I acknowledge the policy")).status == 200
     assert (await served.press(answer, "I acknowledge the policy")).status == 200
     await served.idle()
-    rows = records.list_acknowledgements(app.db, "la-crosse")
+    rows = acks.list_acknowledgements(app.db, "la-crosse")
     assert [(row.person, row.display_name) for row in rows] == [("U1", "Person U1")]
     texts = sorted(message["text"] for message in posted(fake, "D-U1")[1:])  # pressed at once
     assert len(texts) == 2
@@ -103,7 +105,7 @@ async def test_the_checklist_is_walked_with_buttons_updating_the_message_in_plac
     assert current["text"].startswith("Verdict: Do not post.")
     assert "clause 9" in current["text"]
     assert len(posted(fake, "D-U1")) == 1  # no new messages along the way
-    [result] = records.list_checklist_results(app.db, "la-crosse")
+    [result] = progress.list_checklist_results(app.db, "la-crosse")
     assert result.verdict == "do_not_post" and result.person == "U1"
 
 
@@ -139,7 +141,7 @@ async def test_a_retried_event_is_handled_once(served: Served, app: App, fake: F
     assert retry.status == 200
     await served.idle()
     assert len(posted(fake, "D-U1")) == 1
-    assert len(records.list_unanswered(app.db, "la-crosse")) == 1
+    assert len(unanswered.list_unanswered(app.db, "la-crosse")) == 1
 
 
 async def test_a_mention_in_a_channel_is_answered_in_its_thread(
@@ -167,13 +169,13 @@ async def test_messages_from_bots_and_edits_are_ignored(
     await served.event({**base, "user": "U1", "subtype": "message_changed", "text": "ack"}, "Ev10")
     await served.idle()
     assert posted(fake, "D-U1") == []
-    assert records.list_acknowledgements(app.db, "la-crosse") == []
+    assert acks.list_acknowledgements(app.db, "la-crosse") == []
 
 
 async def test_opening_the_app_home_shows_status_and_stores_the_dm(
     served: Served, app: App, fake: FakeSlack
 ) -> None:
-    from bot.contacts import contact_for
+    from bot.delivery.contacts import contact_for
 
     event = {"type": "app_home_opened", "user": "U3", "channel": "D-U3", "tab": "home"}
     await served.event(event, "Ev11")
@@ -209,7 +211,7 @@ async def test_a_button_on_the_app_home_answers_in_the_direct_message(
     await served.idle()
     [ack] = posted(fake, "D-U4")
     assert ack["text"].startswith("Thank you. I recorded")
-    assert [row.person for row in records.list_acknowledgements(app.db, "la-crosse")] == ["U4"]
+    assert [row.person for row in acks.list_acknowledgements(app.db, "la-crosse")] == ["U4"]
 
 
 async def test_a_rate_limited_post_is_retried(served: Served, fake: FakeSlack) -> None:
@@ -249,9 +251,20 @@ async def test_bad_requests_get_4xx_and_change_nothing(
     ]
     assert statuses == [401, 401, 400, 400, 400, 400, 400, 400]
     await served.idle()
-    assert records.list_acknowledgements(app.db, "la-crosse") == []
+    assert acks.list_acknowledgements(app.db, "la-crosse") == []
     assert fake.of("chat.postMessage") == []
     # the forged event's id was never claimed: the genuine event still goes through
     assert (await served.post(body, "application/json")).status == 200
     await fake.wait_for(lambda: posted(fake, "D-U1"))
-    assert len(records.list_acknowledgements(app.db, "la-crosse")) == 1
+    assert len(acks.list_acknowledgements(app.db, "la-crosse")) == 1
+
+
+async def test_the_whole_policy_is_read_page_by_page_in_a_dm(
+    served: Served, fake: FakeSlack
+) -> None:
+    await served.dm("read the policy", "EvRead1")
+    [first] = await fake.wait_for(lambda: posted(fake, "D-U1"))
+    assert "Page 1 of" in first["text"] and '"text": "Next page (2 of' in block_text(first)
+    await served.dm("more", "EvRead2")
+    [_, second] = await fake.wait_for(lambda: posted(fake, "D-U1")[1:] and posted(fake, "D-U1"))
+    assert "Page 2 of" in second["text"]

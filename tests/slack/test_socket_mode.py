@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestServer
 
-from adapters.server import Mount, build_web_app, load_mounts
-from bot import records
+from adapters.mounting import Mount
+from adapters.server import build_web_app, load_mounts
+from bot.acknowledgements import acks
 from bot.app import App
 from tests.slack.conftest import slack_environment
 from tests.slack.fake_slack import TEAM, FakeSlack
@@ -60,7 +61,7 @@ async def test_a_dm_over_socket_mode_is_acked_and_answered_once(
     await socket_mount.idle()
     assert len(fake.of("chat.postMessage")) == 1
     assert reply.args["text"].startswith("Thank you. I recorded")
-    assert len(records.list_acknowledgements(app.db, "la-crosse")) == 1
+    assert len(acks.list_acknowledgements(app.db, "la-crosse")) == 1
 
 
 async def test_a_slash_command_over_socket_mode(socket_mount: Mount, fake: FakeSlack) -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.contacts import contact_for, list_contacts, remember_contact
-from bot.events import claim_event, prune_events, release_event
+from bot.delivery.contacts import contact_for, list_contacts, remember_contact
 from bot.storage import Database
+from bot.storage.events import claim_event, prune_events, release_event
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 

@@ -12,9 +12,13 @@ from typing import Any
 import pytest
 from sqlalchemy import inspect
 
-from bot import records
-from bot.records import AckResult, VersionInfo
-from bot.storage import Database
+from bot.acknowledgements import acks
+from bot.acknowledgements.acks import AckResult
+from bot.checklists import progress
+from bot.conversation import unanswered
+from bot.policies import versions
+from bot.policies.versions import VersionInfo
+from bot.storage import Database, rows
 
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 LATER = NOW + timedelta(days=30)
@@ -30,7 +34,7 @@ def path(tmp_path: Path) -> Path:
 
 def _sync(db: Database, text: str = TEXT_V1, now: datetime = NOW) -> VersionInfo:
     """Sync the test policy with ``text``."""
-    return records.sync_policy_version(
+    return versions.sync_policy_version(
         db,
         policy_id="la-crosse",
         organization="City of La Crosse",
@@ -43,7 +47,7 @@ def _sync(db: Database, text: str = TEXT_V1, now: datetime = NOW) -> VersionInfo
 
 def _ack(db: Database, version: VersionInfo, person: str = "U1", now: datetime = NOW) -> AckResult:
     """Acknowledge ``version`` as ``person`` on Slack."""
-    return records.acknowledge(
+    return acks.acknowledge(
         db,
         platform="slack",
         person=person,
@@ -62,25 +66,25 @@ def test_sync_stores_version_one_then_is_stable_for_the_same_text(db: Database) 
     first = _sync(db)
     again = _sync(db, now=LATER)
     assert first.created and first.number == 1
-    assert first.sha256 == records.sha256_hex(TEXT_V1)
+    assert first.sha256 == rows.sha256_hex(TEXT_V1)
     assert not again.created
     assert (again.number, again.sha256, again.published_at) == (1, first.sha256, NOW)
-    assert records.current_version(db, "la-crosse") == again
+    assert versions.current_version(db, "la-crosse") == again
 
 
 def test_sync_creates_version_two_for_edited_text(db: Database) -> None:
     _sync(db)
     second = _sync(db, TEXT_V2, now=LATER)
     assert second.created and second.number == 2 and second.published_at == LATER
-    assert records.version_text(db, "la-crosse", 1) == TEXT_V1
-    assert records.version_text(db, "la-crosse", 2) == TEXT_V2
-    assert records.version_text(db, "la-crosse", 3) is None
+    assert versions.version_text(db, "la-crosse", 1) == TEXT_V1
+    assert versions.version_text(db, "la-crosse", 2) == TEXT_V2
+    assert versions.version_text(db, "la-crosse", 3) is None
     assert not _sync(db, TEXT_V2).created
 
 
 def test_versions_are_numbered_per_policy(db: Database) -> None:
     _sync(db)
-    other = records.sync_policy_version(
+    other = versions.sync_policy_version(
         db,
         policy_id="lake-elmo",
         organization="Lake Elmo",
@@ -90,7 +94,7 @@ def test_versions_are_numbered_per_policy(db: Database) -> None:
         now=NOW,
     )
     assert other.number == 1
-    assert records.current_version(db, "nowhere") is None
+    assert versions.current_version(db, "nowhere") is None
 
 
 def test_versions_survive_reopening_the_database(db: Database, database_url: str) -> None:
@@ -99,7 +103,7 @@ def test_versions_survive_reopening_the_database(db: Database, database_url: str
     with Database(database_url) as reopened:
         reopened.migrate()
         assert not _sync(reopened).created
-        assert records.current_version(reopened, "la-crosse") == replace(stored, created=False)
+        assert versions.current_version(reopened, "la-crosse") == replace(stored, created=False)
 
 
 # --- acknowledgements ------------------------------------------------------------------------
@@ -111,7 +115,7 @@ def test_acknowledging_twice_records_once(db: Database) -> None:
     second = _ack(db, version, now=LATER)
     assert first == AckResult(created=True, acknowledged_at=NOW, version=1)
     assert second == AckResult(created=False, acknowledged_at=NOW, version=1)
-    rows = records.list_acknowledgements(db, "la-crosse")
+    rows = acks.list_acknowledgements(db, "la-crosse")
     assert [(r.platform, r.person, r.display_name, r.version) for r in rows] == [
         ("slack", "U1", "Pat", 1)
     ]
@@ -124,22 +128,22 @@ def test_acknowledging_an_unknown_version_or_other_text_is_refused(db: Database)
         _ack(db, VersionInfo("la-crosse", 7, version.sha256, "t", NOW, False))
     with pytest.raises(ValueError, match="different text"):
         _ack(db, VersionInfo("la-crosse", 1, "0" * 64, "t", NOW, False))
-    assert records.list_acknowledgements(db, "la-crosse") == []
+    assert acks.list_acknowledgements(db, "la-crosse") == []
 
 
 def test_ack_status_says_a_newer_version_awaits(db: Database) -> None:
     v1 = _sync(db)
 
-    def status() -> records.AckStatus:
-        return records.ack_status(db, platform="slack", person="U1", policy_id="la-crosse")
+    def status() -> acks.AckStatus:
+        return acks.ack_status(db, platform="slack", person="U1", policy_id="la-crosse")
 
-    assert status() == records.AckStatus("la-crosse", 1, None, None, up_to_date=False)
+    assert status() == acks.AckStatus("la-crosse", 1, None, None, up_to_date=False)
     _ack(db, v1)
-    assert status() == records.AckStatus("la-crosse", 1, 1, NOW, up_to_date=True)
+    assert status() == acks.AckStatus("la-crosse", 1, 1, NOW, up_to_date=True)
     v2 = _sync(db, TEXT_V2, now=LATER)
-    assert status() == records.AckStatus("la-crosse", 2, 1, NOW, up_to_date=False)
+    assert status() == acks.AckStatus("la-crosse", 2, 1, NOW, up_to_date=False)
     _ack(db, v2, now=LATER)
-    assert status() == records.AckStatus("la-crosse", 2, 2, LATER, up_to_date=True)
+    assert status() == acks.AckStatus("la-crosse", 2, 2, LATER, up_to_date=True)
 
 
 def test_list_acknowledgements_filters_by_version_and_orders_by_time(db: Database) -> None:
@@ -148,9 +152,9 @@ def test_list_acknowledgements_filters_by_version_and_orders_by_time(db: Databas
     _ack(db, v1, person="U1", now=NOW)
     v2 = _sync(db, TEXT_V2, now=LATER)
     _ack(db, v2, person="U1", now=LATER)
-    everyone = records.list_acknowledgements(db, "la-crosse")
+    everyone = acks.list_acknowledgements(db, "la-crosse")
     assert [(r.person, r.version) for r in everyone] == [("U1", 1), ("U2", 1), ("U1", 2)]
-    assert [r.person for r in records.list_acknowledgements(db, "la-crosse", 2)] == ["U1"]
+    assert [r.person for r in acks.list_acknowledgements(db, "la-crosse", 2)] == ["U1"]
 
 
 def test_two_threads_acknowledging_at_once_give_exactly_one_row(db: Database) -> None:
@@ -174,7 +178,7 @@ def test_two_threads_acknowledging_at_once_give_exactly_one_row(db: Database) ->
         thread.join(timeout=60)
     assert errors == []
     assert sorted(result.created for result in results) == [False] * 7 + [True]
-    assert len(records.list_acknowledgements(db, "la-crosse")) == 1
+    assert len(acks.list_acknowledgements(db, "la-crosse")) == 1
 
 
 # --- unanswered questions --------------------------------------------------------------------
@@ -182,31 +186,35 @@ def test_two_threads_acknowledging_at_once_give_exactly_one_row(db: Database) ->
 
 def test_unanswered_questions_keep_no_identity_and_are_truncated(db: Database) -> None:
     _sync(db)
-    records.log_unanswered(db, policy_id="la-crosse", text="x" * 100_000, best_score=0.2, now=NOW)
+    unanswered.log_unanswered(
+        db, policy_id="la-crosse", text="x" * 100_000, best_score=0.2, now=NOW
+    )
     columns = {column["name"] for column in inspect(db.engine).get_columns("unanswered_questions")}
     assert columns == {"id", "policy_id", "text", "best_score", "asked_at"}
-    [row] = records.list_unanswered(db)
-    assert len(row.text) == records.MAX_QUESTION_CHARS == 2_000
+    [row] = unanswered.list_unanswered(db)
+    assert len(row.text) == unanswered.MAX_QUESTION_CHARS == 2_000
     assert (row.policy_id, row.best_score, row.asked_at) == ("la-crosse", 0.2, NOW)
 
 
 def test_unanswered_questions_are_listed_newest_first(db: Database) -> None:
     _sync(db)
-    records.sync_policy_version(
+    versions.sync_policy_version(
         db, policy_id="lake-elmo", organization="o", title="t", text="x", source="s", now=NOW
     )
     for minutes, policy in [(0, "la-crosse"), (2, "lake-elmo"), (1, "la-crosse")]:
         when = NOW + timedelta(minutes=minutes)
-        records.log_unanswered(db, policy_id=policy, text=f"q{minutes}", best_score=0.1, now=when)
-    assert [r.text for r in records.list_unanswered(db)] == ["q2", "q1", "q0"]
-    assert [r.text for r in records.list_unanswered(db, "la-crosse")] == ["q1", "q0"]
-    assert [r.text for r in records.list_unanswered(db, limit=1)] == ["q2"]
+        unanswered.log_unanswered(
+            db, policy_id=policy, text=f"q{minutes}", best_score=0.1, now=when
+        )
+    assert [r.text for r in unanswered.list_unanswered(db)] == ["q2", "q1", "q0"]
+    assert [r.text for r in unanswered.list_unanswered(db, "la-crosse")] == ["q1", "q0"]
+    assert [r.text for r in unanswered.list_unanswered(db, limit=1)] == ["q2"]
 
 
 def test_a_score_that_is_not_a_number_is_refused(db: Database) -> None:
     _sync(db)
     with pytest.raises(ValueError, match="finite"):
-        records.log_unanswered(
+        unanswered.log_unanswered(
             db, policy_id="la-crosse", text="q", best_score=float("nan"), now=NOW
         )
 
@@ -214,9 +222,9 @@ def test_a_score_that_is_not_a_number_is_refused(db: Database) -> None:
 # --- checklists ------------------------------------------------------------------------------
 
 
-def _save_draft(db: Database, answers: dict[str, bool], now: datetime) -> records.DraftRow:
+def _save_draft(db: Database, answers: dict[str, bool], now: datetime) -> progress.DraftRow:
     """Save the test person's draft in conversation C1."""
-    return records.save_checklist_draft(
+    return progress.save_checklist_draft(
         db,
         platform="teams",
         person="A1",
@@ -238,8 +246,8 @@ def test_drafts_upsert_and_survive_reopening(db: Database, database_url: str) ->
     db.dispose()
     with Database(database_url) as reopened:
         reopened.migrate()
-        assert records.load_checklist_draft(reopened, "teams", "A1", "C1") == second
-        assert records.load_checklist_draft(reopened, "teams", "A1", "C2") is None
+        assert progress.load_checklist_draft(reopened, "teams", "A1", "C1") == second
+        assert progress.load_checklist_draft(reopened, "teams", "A1", "C2") is None
         with reopened.engine.connect() as connection:
             count = connection.exec_driver_sql("SELECT COUNT(*) FROM checklist_drafts").scalar()
         assert count == 1
@@ -248,14 +256,14 @@ def test_drafts_upsert_and_survive_reopening(db: Database, database_url: str) ->
 def test_deleting_a_draft(db: Database) -> None:
     _sync(db)
     _save_draft(db, {"q1": True}, NOW)
-    assert records.delete_checklist_draft(db, "teams", "A1", "C1") is True
-    assert records.delete_checklist_draft(db, "teams", "A1", "C1") is False
-    assert records.load_checklist_draft(db, "teams", "A1", "C1") is None
+    assert progress.delete_checklist_draft(db, "teams", "A1", "C1") is True
+    assert progress.delete_checklist_draft(db, "teams", "A1", "C1") is False
+    assert progress.load_checklist_draft(db, "teams", "A1", "C1") is None
 
 
 def test_checklist_results_are_recorded_and_listed(db: Database) -> None:
     _sync(db)
-    result_id = records.record_checklist_result(
+    result_id = progress.record_checklist_result(
         db,
         platform="console",
         person="alice",
@@ -267,8 +275,8 @@ def test_checklist_results_are_recorded_and_listed(db: Database) -> None:
         draft_text=None,
         now=NOW,
     )
-    [row] = records.list_checklist_results(db, "la-crosse")
-    assert row == records.ResultRow(
+    [row] = progress.list_checklist_results(db, "la-crosse")
+    assert row == progress.ResultRow(
         result_id,
         "console",
         "alice",
@@ -280,7 +288,7 @@ def test_checklist_results_are_recorded_and_listed(db: Database) -> None:
         None,
         NOW,
     )
-    assert records.list_checklist_results(db, "lake-elmo") == []
+    assert progress.list_checklist_results(db, "lake-elmo") == []
 
 
 def test_malformed_answers_and_reasons_are_refused(db: Database) -> None:
@@ -288,7 +296,7 @@ def test_malformed_answers_and_reasons_are_refused(db: Database) -> None:
     with pytest.raises(ValueError, match="booleans"):
         _save_draft(db, {"q1": "yes"}, NOW)  # type: ignore[dict-item]
     with pytest.raises(ValueError, match="list of strings"):
-        records.record_checklist_result(
+        progress.record_checklist_result(
             db,
             platform="console",
             person="alice",
@@ -315,11 +323,11 @@ NAIVE = datetime(2025, 1, 2, 3, 4, 5)
 CALLS: dict[str, Callable[[Database], Any]] = {
     "sync": lambda db: _sync(db, now=NAIVE),
     "acknowledge": lambda db: _ack(db, _sync(db), now=NAIVE),
-    "log_unanswered": lambda db: records.log_unanswered(
+    "log_unanswered": lambda db: unanswered.log_unanswered(
         db, policy_id="la-crosse", text="q", best_score=0.0, now=NAIVE
     ),
     "save_draft": lambda db: _save_draft(db, {}, NAIVE),
-    "record_result": lambda db: records.record_checklist_result(
+    "record_result": lambda db: progress.record_checklist_result(
         db,
         platform="console",
         person="a",

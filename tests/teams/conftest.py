@@ -22,9 +22,9 @@ from sqlalchemy import func, select
 
 from adapters.server import build_web_app, load_mounts
 from adapters.teams.mount import TeamsMount
-from bot import records
+from bot.acknowledgements import acks
 from bot.app import App
-from bot.contacts import list_contacts
+from bot.delivery.contacts import list_contacts
 from bot.storage.models import ProcessedEvent
 
 BOT = {"id": "28:policybot", "name": "PolicyBot"}
@@ -145,7 +145,7 @@ def nothing_recorded(app: App, connector: FakeConnector) -> bool:
     return (
         not claimed
         and not list_contacts(app.db, "teams")
-        and not records.list_acknowledgements(app.db, "la-crosse")
+        and not acks.list_acknowledgements(app.db, "la-crosse")
         and not connector.calls
     )
 

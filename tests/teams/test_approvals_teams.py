@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import authorizations
 from bot.app import App
+from bot.approvals import authorizations
 from tests.teams.conftest import TENANT_LAX, Teams
 
 
@@ -64,7 +64,7 @@ async def test_a_supervisor_approves_from_a_teams_card(teams: Teams, app: App) -
 
 
 async def test_an_approver_teams_never_met_is_reported(teams: Teams, app: App) -> None:
-    from bot import outbox
+    from bot.delivery import outbox
 
     await walk_request(teams, app, "aad-new")  # Sam never talked to the bot on Teams
     assert teams.mount.outbox is not None

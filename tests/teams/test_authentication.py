@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from adapters.teams.mount import mount_teams
-from bot import records
+from bot.acknowledgements import acks
 from bot.app import App
 from tests.teams.conftest import QUIET_RETRIES, FakeConnector, Teams, nothing_recorded, start_teams
 
@@ -106,7 +106,7 @@ async def test_a_valid_channel_token_is_accepted_and_the_reply_carries_the_bots_
     [reply] = secured.connector.posted()
     assert reply.shown.startswith("Thank you. I recorded")
     assert reply.headers["Authorization"] == "Bearer outbound-token"
-    assert len(records.list_acknowledgements(app.db, "la-crosse")) == 1
+    assert len(acks.list_acknowledgements(app.db, "la-crosse")) == 1
 
 
 @pytest.mark.parametrize(

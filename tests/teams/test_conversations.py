@@ -3,9 +3,10 @@ replies caught by a fake Bot Connector on 127.0.0.1."""
 
 from __future__ import annotations
 
-from bot import records
+from bot.acknowledgements import acks
 from bot.app import App
-from bot.contacts import contact_for
+from bot.checklists import progress
+from bot.delivery.contacts import contact_for
 from tests.teams.conftest import BOT, TENANT_ELMO, Teams
 
 
@@ -37,13 +38,13 @@ async def test_acknowledging_by_card_is_recorded_once_even_when_delivered_twice(
     assert await teams.post(press) == 201  # Teams delivers the same activity again
     thanks = teams.connector.posted()[1:]
     assert [call.shown[:36] for call in thanks] == ["Thank you. I recorded that you ackno"]
-    [row] = records.list_acknowledgements(app.db, "la-crosse")
+    [row] = acks.list_acknowledgements(app.db, "la-crosse")
     assert (row.platform, row.person, row.display_name) == ("teams", "aad-alice", "Alice Example")
 
     again = teams.submit(answer.submits()["I acknowledge the policy"], answer.assigned_id or "")
     assert await teams.post(again) == 201  # a second press is a new activity
     assert "You already acknowledged" in teams.connector.posted()[-1].shown
-    assert len(records.list_acknowledgements(app.db, "la-crosse")) == 1
+    assert len(acks.list_acknowledgements(app.db, "la-crosse")) == 1
 
 
 async def test_checklist_is_walked_to_a_verdict_on_one_card_updated_in_place(
@@ -63,13 +64,13 @@ async def test_checklist_is_walked_to_a_verdict_on_one_card_updated_in_place(
     assert "Verdict: Needs authorization first." in shown.shown
     assert "clause 5" in shown.shown
     assert shown.submits()["Check another post"]["policybot"] == "check"
-    [result] = records.list_checklist_results(app.db, "la-crosse")
+    [result] = progress.list_checklist_results(app.db, "la-crosse")
     assert result.verdict == "needs_authorization" and result.platform == "teams"
 
     stale = teams.submit({"policybot": "checklist at_work no", "card": "checklist_question"}, "x")
     assert await teams.post(stale) == 201  # a button of the finished checklist changes nothing
     assert "already finished or cancelled" in teams.connector.posted()[-1].shown
-    assert len(records.list_checklist_results(app.db, "la-crosse")) == 1
+    assert len(progress.list_checklist_results(app.db, "la-crosse")) == 1
 
 
 async def test_install_brings_a_welcome_card_saying_what_the_bot_does(
@@ -130,7 +131,7 @@ async def test_a_card_submit_without_policybot_data_is_politely_ignored(
     assert await teams.post(teams.submit({"action": "something else"}, "act-9")) == 201
     [reply] = teams.connector.posted()
     assert reply.shown == "Sorry, I can't act on that card. Type 'help' to see what I can do."
-    assert records.list_acknowledgements(app.db, "la-crosse") == []
+    assert acks.list_acknowledgements(app.db, "la-crosse") == []
 
 
 async def test_activities_the_bot_does_not_use_are_accepted_and_ignored(teams: Teams) -> None:
@@ -139,3 +140,13 @@ async def test_activities_the_bot_does_not_use_are_accepted_and_ignored(teams: T
     response = await teams.client.post("/api/messages", json=teams.activity(kind="invoke"))
     assert response.status == 200 and await response.json() == {}  # acknowledged, not a 500
     assert teams.connector.calls == []
+
+
+async def test_the_whole_policy_is_read_page_by_page_from_the_card(teams: Teams) -> None:
+    [first] = await teams.say("policy")
+    assert "Page 1 of" in first.shown and "Clause 1" in first.shown
+    buttons = first.submits()
+    [next_page] = [label for label in buttons if label.startswith("Next page")]
+    assert await teams.post(teams.submit(buttons[next_page], first.assigned_id or "")) == 201
+    second = teams.connector.posted()[-1]
+    assert "Page 2 of" in second.shown and "Clause 1\n" not in second.shown

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.app import App
-from bot.contacts import contact_for
+from bot.delivery.contacts import contact_for
 from bot.messages import Button, Reply
 from tests.teams.conftest import Teams
 

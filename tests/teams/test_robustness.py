@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot import records
+from bot.acknowledgements import acks
 from bot.app import App
 from tests.teams.conftest import Teams, nothing_recorded
 
@@ -119,7 +119,7 @@ async def test_a_connector_that_keeps_refusing_fails_the_request_after_the_last_
     teams.connector.refuse(429, times=10, **{"Retry-After": "0"})
     assert await teams.post(teams.activity("ack")) == 502
     assert len(teams.connector.calls) == 4  # POLICYBOT_TEAMS_SEND_ATTEMPTS defaults to 4
-    assert len(records.list_acknowledgements(app.db, "la-crosse")) == 1  # done, not undone
+    assert len(acks.list_acknowledgements(app.db, "la-crosse")) == 1  # done, not undone
 
 
 async def test_a_final_refusal_is_not_retried(teams: Teams) -> None:

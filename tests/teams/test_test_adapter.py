@@ -9,7 +9,7 @@ from botbuilder.schema import Activity, ChannelAccount, Mention
 
 from adapters.teams.gateway import botbuilder_bot
 from adapters.teams.turns import TeamsTurns
-from bot import records
+from bot.acknowledgements import acks
 from bot.app import App
 
 
@@ -44,7 +44,7 @@ async def test_a_question_gets_a_card_and_ack_is_recorded_for_the_teams_user(app
     await adapter.send(Activity(type="message", text="", value={"policybot": "ack"}))
     [thanks] = replies(adapter)
     assert thanks.text.startswith("Thank you. I recorded that you acknowledged")
-    [row] = records.list_acknowledgements(app.db, "la-crosse")
+    [row] = acks.list_acknowledgements(app.db, "la-crosse")
     assert (row.platform, row.person) == ("teams", "User1")
 
 

@@ -1,0 +1,390 @@
+"""HR publishes a new version of a policy: read it, show what changed, then make it current.
+
+Publishing is two steps so nothing goes live unseen: `prepare` reads the document, parses it
+into clauses, refuses what is not a sensible policy and compares it with the current version;
+`publish` stores the version and, in the same transaction, queues the announcement to everyone
+of the organization, flags HR's curation of the changed clauses for review and writes the audit
+entry. A version whose clauses did not change asks nobody to acknowledge again.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.config import Config, Organization
+from bot.delivery.outbox import Queued
+from bot.people import organizations
+from bot.policies import versions
+from bot.policies.library import Library, UnknownPolicy
+from bot.publishing import announcements
+from bot.publishing.draft import Draft, Published
+from bot.storage import audit, rows
+from bot.storage.database import Database
+from bot.storage.models import AlternatePhrasing, PolicyVersion, ReviewFlag
+from knowledge.checklist import Checklist
+from knowledge.diff import PolicyDiff, compare
+from knowledge.documents import Document
+from knowledge.models import Clause, Policy, PolicyMetadata
+from knowledge.parser import ParseError, parse_clauses
+from knowledge.sources import seed_sources
+
+POLICY_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,47}")
+MIN_WORDS = 30
+MIN_LETTER_SHARE = 0.6
+
+
+class PublishError(ValueError):
+    """The document cannot be published; the message says why and what to do."""
+
+
+def prepare(
+    db: Database,
+    library: Library,
+    config: Config,
+    document: Document,
+    *,
+    policy_id: str,
+    title: str | None = None,
+    organization_id: str | None = None,
+    effective: str | None = None,
+    note: str | None = None,
+) -> Draft:
+    """Read and check a document as the next version of a policy (a new id makes a new policy)."""
+    policy_id = policy_id.strip().lower()
+    if not POLICY_ID.fullmatch(policy_id):
+        raise PublishError(
+            f"{policy_id!r} is not a usable policy id: use 2-48 lowercase letters, digits "
+            "and hyphens, such as 'la-crosse'."
+        )
+    current = _current(library, policy_id)
+    organization = _organization(config, policy_id, current, organization_id)
+    title = (title or "").strip() or (current.title if current else "")
+    if not title:
+        raise PublishError(f"{policy_id!r} is a new policy: please give it a title (--title).")
+    meta = _metadata(policy_id, title, organization, document, current)
+    clauses = _parse(document, meta)
+    if current is not None and rows.sha256_hex(document.text) == current.sha256:
+        raise PublishError(
+            f"This text is identical to version {current.version} of the {current.title}; "
+            "there is nothing new to publish."
+        )
+    diff = compare(current.clauses, clauses) if current else None
+    return Draft(
+        policy_id=policy_id,
+        title=title,
+        organization=organization,
+        document=document,
+        clauses=tuple(clauses),
+        number=(current.version + 1) if current else 1,
+        based_on=current.version if current else None,
+        diff=diff,
+        effective=(effective or "").strip() or None,
+        note=(note or "").strip() or None,
+        warning=_unfamiliar(current, clauses),
+        includes_unassigned=organization == config.organization_for_policy(config.default_policy),
+    )
+
+
+def publish(
+    db: Database,
+    library: Library,
+    draft: Draft,
+    *,
+    by: str,
+    by_person_id: int | None,
+    now: datetime,
+) -> Published:
+    """Make the draft the current version, announce it and flag HR's curation to review."""
+    curated = _curated_clauses(db, draft.policy_id)
+    checklist = library.checklist(draft.policy_id)
+    try:
+        with db.session() as session:
+            newest = versions.current_version_in(session, draft.policy_id)
+            if (newest.number if newest else None) != draft.based_on:
+                raise PublishError(_overtaken(draft, newest))
+            versions.ensure_policy(session, draft.policy_id, draft.organization.name, draft.title)
+            session.add(_version_row(draft, by, now))
+            session.flush()
+            flags = _flag_review(session, draft, curated, checklist, now)
+            sent = (
+                announcements.announce(session, draft, now=now)
+                if draft.requires_ack
+                else Queued(0, 0)
+            )
+            announcements.tell_hr(session, draft, flags, now=now)
+            audit.append(
+                session,
+                at=now,
+                action="policy_published",
+                actor_id=by_person_id,
+                policy=draft.policy_id,
+                version=draft.number,
+                sha256=rows.sha256_hex(draft.document.text),
+                requires_ack=draft.requires_ack,
+                announced=sent.queued,
+            )
+    except IntegrityError:
+        raise PublishError(_overtaken(draft, None)) from None
+    library.refresh(db)
+    return Published(
+        draft.policy_id, draft.number, draft.requires_ack, sent.queued, sent.unreachable, flags
+    )
+
+
+def _current(library: Library, policy_id: str) -> Policy | None:
+    try:
+        return library.policy(policy_id)
+    except UnknownPolicy:
+        return None
+
+
+def _organization(
+    config: Config, policy_id: str, current: Policy | None, wanted: str | None
+) -> Organization:
+    """The organization a policy belongs to: its current one, or the one HR names for a new one."""
+    if current is not None:
+        owner = organizations.organization_of(config, policy_id, current.meta.organization)
+        if wanted and owner and wanted != owner.id:
+            raise PublishError(
+                f"{policy_id!r} belongs to {owner.name}; it cannot be published for another "
+                "organization. Use a new policy id."
+            )
+        if owner is not None:
+            return owner
+    if wanted:
+        for organization in config.organizations:
+            if organization.id == wanted:
+                return organization
+        known = ", ".join(o.id for o in config.organizations) or "none configured"
+        raise PublishError(f"There is no organization {wanted!r} in app.yaml (known: {known}).")
+    default = config.organization_for_policy(config.default_policy)
+    if default is None:
+        raise PublishError("Please say which organization the policy is for (--organization).")
+    return default
+
+
+def _metadata(
+    policy_id: str,
+    title: str,
+    organization: Organization,
+    document: Document,
+    current: Policy | None,
+) -> PolicyMetadata:
+    """The new version's metadata: the policy's own naming of its parts, the new title."""
+    seeds = {source.meta.id: source.meta for source in seed_sources()}
+    base = current.meta if current else seeds.get(policy_id)
+    if base is None:
+        base = PolicyMetadata(policy_id, title, organization.name, document.name)
+    return PolicyMetadata(
+        id=policy_id,
+        title=title,
+        organization=base.organization,
+        source=document.name,
+        version=(current.version + 1) if current else 1,
+        item_name=base.item_name,
+        bullet_name=base.bullet_name,
+        lead_names=base.lead_names,
+    )
+
+
+def _parse(document: Document, meta: PolicyMetadata) -> list[Clause]:
+    """The clauses, or PublishError when the document is not sensibly a policy."""
+    text = document.text
+    words = re.findall(r"[^\W\d_]{2,}", text)
+    if len(words) < MIN_WORDS:
+        raise PublishError(
+            f"{document.name} has only {len(words)} words; that is too short to be a policy. "
+            "Was it the right file?"
+        )
+    visible = [ch for ch in re.sub(r"<[^<>]*>", " ", text) if not ch.isspace()]
+    letters = sum(ch.isalpha() for ch in visible)
+    if visible and letters / len(visible) < MIN_LETTER_SHARE:
+        raise PublishError(
+            f"{document.name} is mostly not words ({letters * 100 // len(visible)}% letters); "
+            "it does not read as a policy. Please send the document's text."
+        )
+    try:
+        clauses = parse_clauses(text, meta)
+    except ParseError as error:
+        raise PublishError(f"{document.name}: {error}.") from None
+    if len(clauses) < 2:
+        raise PublishError(
+            f"I found only one part in {document.name}. A policy needs citable parts: numbered "
+            "items, bullets or separate paragraphs."
+        )
+    return clauses
+
+
+def _unfamiliar(current: Policy | None, clauses: list[Clause]) -> str | None:
+    """A warning when the new text shares few words with the current one (a wrong file?)."""
+    if current is None:
+        return None
+    old = set(re.findall(r"[a-z]{3,}", current.source_text.lower()))
+    new = set(re.findall(r"[a-z]{3,}", " ".join(c.text for c in clauses).lower()))
+    shared = len(old & new) / max(1, len(old | new))
+    if shared >= 0.25:
+        return None
+    return (
+        f"This text shares only {shared:.0%} of its words with version {current.version}. "
+        "Check that it is the right document before publishing."
+    )
+
+
+def _overtaken(draft: Draft, newest: versions.VersionInfo | None) -> str:
+    number = f"version {newest.number}" if newest else "another version"
+    return (
+        f"{number} of {draft.policy_id!r} was published while this one waited, so the "
+        "comparison is out of date. Please publish again to compare against it."
+    )
+
+
+def _version_row(draft: Draft, by: str, now: datetime) -> PolicyVersion:
+    return PolicyVersion(
+        policy_id=draft.policy_id,
+        number=draft.number,
+        title=draft.title,
+        text=draft.document.text,
+        sha256=rows.sha256_hex(draft.document.text),
+        source=draft.document.name,
+        effective=draft.effective,
+        note=draft.note,
+        published_at=rows.utc(now),
+        published_by=by,
+        origin="published",
+        requires_ack=draft.requires_ack,
+    )
+
+
+def _curated_clauses(db: Database, policy_id: str) -> frozenset[str]:
+    """Clauses with phrasings HR curated: in the seed's phrasings.yaml or added at run time."""
+    seeds = {source.meta.id: source for source in seed_sources()}
+    curated = set(seeds[policy_id].curation) if policy_id in seeds else set()
+    query = select(AlternatePhrasing.clause_id).where(AlternatePhrasing.policy_id == policy_id)
+    with db.session() as session:
+        curated.update(session.scalars(query))
+    return frozenset(curated)
+
+
+def _flag_review(
+    session: Session,
+    draft: Draft,
+    curated: frozenset[str],
+    checklist: Checklist | None,
+    now: datetime,
+) -> tuple[str, ...]:
+    """Record, for HR, each curated phrasing and checklist that cites a changed clause."""
+    if draft.diff is None:
+        return ()
+    changed = draft.diff.changed_clause_ids
+    # Clauses whose id now names other words (or nothing): the library carries their curated
+    # phrasings along, but a checklist citing them is set aside until HR updates it.
+    moved = {
+        change.old.id: change.new.label if change.new is not None else None
+        for change in draft.diff.changes
+        if change.old is not None and (change.new is None or change.new.id != change.old.id)
+    }
+    flags = []
+    for clause_id in sorted(changed & curated):
+        flags.append(
+            (clause_id, "phrasings", f"the alternate phrasings of {clause_id} may no longer fit")
+        )
+    cited = checklist.cited_clauses() if checklist else frozenset()
+    for clause_id in sorted((changed | set(moved)) & cited):
+        if clause_id in moved:
+            now_called = moved[clause_id]
+            what = f"renumbers to {now_called}" if now_called else "removes"
+            detail = (
+                f"the checklist cites {clause_id}, which this version {what}; the checklist "
+                "is off until it is updated"
+            )
+        else:
+            detail = f"the checklist's questions about {clause_id} may need rewording"
+        flags.append((clause_id, "checklist", detail))
+    for clause_id, kind, detail in flags:
+        session.add(
+            ReviewFlag(
+                policy_id=draft.policy_id,
+                version=draft.number,
+                clause_id=clause_id,
+                kind=kind,
+                detail=detail,
+                created_at=rows.utc(now),
+            )
+        )
+    return tuple(detail for _, _, detail in flags)
+
+
+def preview_text(draft: Draft) -> str:
+    """What HR sees before confirming: the parsed clauses, what changed and who will be asked."""
+    lines = [
+        f"{draft.title} ({draft.policy_id}), {draft.organization.name}",
+        f"Document: {draft.document.name} ({draft.document.format}), {len(draft.clauses)} "
+        f"clauses, SHA-256 {rows.sha256_hex(draft.document.text)[:12]}…",
+    ]
+    if draft.diff is None:
+        lines.append(f"This creates the policy as version {draft.number}.")
+    else:
+        lines.append(
+            f"This becomes version {draft.number} (version {draft.based_on} is current). "
+            f"What changed: {draft.diff.summary()}."
+        )
+        lines.extend(announcements.change_lines(draft.diff))
+    if draft.requires_ack:
+        lines.append(f"Everyone at {draft.organization.name} will be asked to acknowledge it.")
+    else:
+        lines.append(
+            f"The clauses read exactly as in version {draft.based_on}: nobody will be asked "
+            "to acknowledge again."
+        )
+    lines.append("Clauses as I read them:")
+    lines.extend(f"  {clause.label}: {_first_words(clause.text)}" for clause in draft.clauses)
+    if draft.warning:
+        lines.append(f"Warning: {draft.warning}")
+    return "\n".join(lines)
+
+
+def outcome_text(result: Published, draft: Draft) -> str:
+    """What HR is told once a version is live."""
+    text = f"Published version {result.number} of the {draft.title}; answers now cite it."
+    if result.requires_ack:
+        text += f" Announced to {result.announced} people."
+        if result.unreachable:
+            text += (
+                f" {result.unreachable} more have no chat platform on record "
+                "('policybot report undelivered' lists them)."
+            )
+    else:
+        text += " Its clauses did not change, so nobody is asked to acknowledge again."
+    if result.flags:
+        text += "\nPlease review:\n" + "\n".join(f"• {flag}" for flag in result.flags)
+    return text
+
+
+def compare_versions(
+    db: Database, library: Library, policy_id: str, older: int, newer: int
+) -> PolicyDiff:
+    """The clause-level comparison of two stored versions; PublishError names missing ones."""
+    return compare(
+        version_clauses(db, library, policy_id, older),
+        version_clauses(db, library, policy_id, newer),
+    )
+
+
+def version_clauses(db: Database, library: Library, policy_id: str, number: int) -> list[Clause]:
+    """The clauses of a stored version, parsed the way the policy names its parts."""
+    text = versions.version_text(db, policy_id, number)
+    if text is None:
+        known = ", ".join(str(v.number) for v in versions.history(db, policy_id)) or "none"
+        raise PublishError(f"{policy_id!r} has no version {number} (versions: {known}).")
+    meta = library.policy(policy_id).meta
+    return parse_clauses(text, meta)
+
+
+def _first_words(text: str, count: int = 12) -> str:
+    words = text.split()
+    return " ".join(words[:count]) + (" …" if len(words) > count else "")
