@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from knowledge.models import Clause, PolicyMetadata
 from knowledge.structure.lines import document_lines
+from knowledge.structure.nodes import Outline
 from knowledge.structure.numbering import number_clauses
-from knowledge.structure.outline import Outline, build_outline
+from knowledge.structure.outline import build_outline
 from knowledge.text import sentences
 
 

@@ -21,12 +21,9 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
+from knowledge.reading.furniture import furniture
 from knowledge.structure.markers import read_marker
 
-_EDGE_LINES = 3  # lines at the top and bottom of a page where headers and footers sit
-_PAGE_NUMBER = re.compile(
-    r"(?i)^(?:page\s*)?[-–—]?\s*#\s*[-–—]?(?:\s*(?:of|/)\s*#)?$|^#\s*(?:of|/)\s*#$"
-)
 _GAP = 1.25  # a gap this many line spacings long separates paragraphs (measured: 1.4 and 1.55)
 _HEADING_SIZE = 1.12
 _HEADING_MAX_WORDS = 14
@@ -93,24 +90,11 @@ def lay_out(pages: list[list[PdfLine]]) -> str:
 
 
 def _without_furniture(pages: list[list[PdfLine]]) -> list[list[PdfLine]]:
-    def key(line: PdfLine) -> str:
-        return re.sub(r"\d+", "#", " ".join(line.text.lower().split()))
-
-    edges = [page[:_EDGE_LINES] + page[-_EDGE_LINES:] for page in pages]
-    seen = Counter(k for edge in edges for k in {key(line) for line in edge})
-    repeated = {k for k, count in seen.items() if count >= 2 and count >= len(pages) / 2}
-    kept = []
-    for page, edge in zip(pages, edges, strict=True):
-        edge_ids = {id(line) for line in edge}
-        kept.append(
-            [
-                line
-                for line in page
-                if id(line) not in edge_ids
-                or not (key(line) in repeated or _PAGE_NUMBER.match(key(line)))
-            ]
-        )
-    return kept
+    dropped = furniture([[line.text for line in page] for page in pages])
+    return [
+        [line for index, line in enumerate(page) if index not in drop]
+        for page, drop in zip(pages, dropped, strict=True)
+    ]
 
 
 def _body_size(lines: list[PdfLine]) -> float:

@@ -12,6 +12,7 @@ HEADING_MAX_CHARS = 90
 _TITLE_MAX_WORDS = 10
 _CAPS_MAX_WORDS = 12
 _RUN_IN = re.compile(r"(?P<label>[A-Z][A-Z0-9 &/,'’()\-]{1,48}[A-Z0-9)]):\s+(?P<rest>\S.*)")
+_TITLED_RUN_IN = re.compile(r"(?P<label>[A-Z][^:.!?;]{1,50}):\s+\S")
 _SENTENCE_END = re.compile(r"[.!?:;,]\s*$")
 _HISTORY_NOTE = re.compile(r"\((?:[^()]|\([^()]*\))*\)")
 _SMALL_WORDS = frozenset("a an and as at by for in of on or the to with from".split())
@@ -60,6 +61,12 @@ def split_run_in(text: str) -> tuple[str, str] | None:
     if sum(ch.isalpha() for ch in match["label"]) < 3:
         return None
     return match["label"].strip(), match["rest"]
+
+
+def run_in_title(text: str) -> str | None:
+    """ "Personal Use" from "Personal Use: Employees may ...": a title the text starts with."""
+    match = _TITLED_RUN_IN.match(text.strip())
+    return match["label"] if match and is_title(match["label"]) else None
 
 
 def is_history_note(text: str) -> bool:

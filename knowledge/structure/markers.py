@@ -31,6 +31,7 @@ _SUFFIXED = re.compile(
 _BULLET = re.compile(
     r"(?:[•·▪◦●‣∙*■□➢►✓✔○\uf0a7\uf0b7\uf076\uf0d8\uf0fc]|-(?!-)|–|o(?=\s))\s+(?P<rest>.*)"
 )
+_SEPARATOR = re.compile(r"^[-–—]+\s*")  # "Sec. 2-101. - Definitions." (Municode's dash)
 _ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})", re.IGNORECASE)
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 _MAX_ROMAN = 50  # "di" is 501 in roman, but at a line start it is a word, not item 501
@@ -96,12 +97,13 @@ def read_marker(line: str) -> MarkedLine | None:
         if match["punct"] or not rest or not rest[0].islower():
             word = match["word"].lower().rstrip(".")
             style = _SECTION_WORDS.get(word, word)
-            printed = line[: match.end("punct") if match["punct"] else match.end("id")].strip()
+            punct = match["punct"] if match["punct"] in (".", ":") else ""
+            printed = line[: match.end("id")].strip() + (punct or "")
             marker = Marker("section", style, 0, printed, match["id"])
-            return MarkedLine((marker,), rest)
+            return MarkedLine((marker,), _SEPARATOR.sub("", rest))
     if match := _CODE.match(line):
         marker = Marker("code", "code", 0, match["id"] + match["punct"], match["id"])
-        return MarkedLine((marker,), match["rest"] or "")
+        return MarkedLine((marker,), _SEPARATOR.sub("", match["rest"] or ""))
     if match := _DOTTED.match(line):
         segment = match["id"]
         value = int(segment.rsplit(".", 1)[1])

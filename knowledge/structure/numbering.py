@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from knowledge.models import PolicyMetadata
 from knowledge.structure.headings import pretty
-from knowledge.structure.outline import Node, Outline
+from knowledge.structure.nodes import Node, Outline
 
 _SECTION_WORDS = {"§": "§", "code": "section"}
 _SLUG_WORDS = 5

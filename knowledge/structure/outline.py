@@ -13,69 +13,27 @@ never taken for a new item just because they start with "(1)".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from knowledge.structure.headings import (
+    HEADING_MAX_CHARS,
     is_caps_heading,
     is_contents_heading,
     is_history_note,
     is_title,
     looks_like_heading,
+    run_in_title,
     split_run_in,
 )
 from knowledge.structure.lines import Line
 from knowledge.structure.markers import MarkedLine, Marker, read_marker
+from knowledge.structure.nodes import Node, Outline
+from knowledge.structure.placement import container_depth, continues, place
 from knowledge.text import collapse_spaces, sentences
 
 _MARKDOWN_HEADING = re.compile(r"(?P<hashes>#{1,6})\s+(?P<text>.*)")
 _ENDS_SENTENCE = re.compile(r"[.:;!?…][\"'”’)\]]*$")  # "…" and "[…]": an editor's gap
 _HEADING_SHARE = 0.6  # a first line this much shorter than the block's longest is a title
 _MAX_CONTENTS_WORDS = 12
-
-
-@dataclass(eq=False)
-class Node:
-    """A heading, numbered item, bullet or paragraph, with the item it belongs to."""
-
-    kind: str  # "item", "bullet", "paragraph" or "heading"
-    indent: int
-    marker: Marker | None = None
-    lines: list[str] = field(default_factory=list)
-    title: str = ""
-    parent: Node | None = None  # the numbered item or bullet it is part of
-    section: Node | None = None  # the unnumbered heading it sits under
-    rank: int | None = None  # a heading's rank (1 for "#", 2 for "##")
-    children: list[Node] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return collapse_spaces(" ".join(self.lines))
-
-    @property
-    def level(self) -> int:
-        depth, node = 0, self.parent
-        while node is not None:
-            depth, node = depth + 1, node.parent
-        return depth
-
-    @property
-    def is_clause(self) -> bool:
-        """Clauses have words of their own; a titled item with items inside is a heading."""
-        if self.kind == "heading":
-            return False
-        return bool(self.lines) or (bool(self.title) and not self.children)
-
-
-@dataclass(frozen=True)
-class Outline:
-    """The document's title (if it opens with one) and its nodes in reading order."""
-
-    title: str | None
-    nodes: tuple[Node, ...]
-
-    @property
-    def clauses(self) -> list[Node]:
-        return [node for node in self.nodes if node.is_clause]
 
 
 def build_outline(lines: list[Line]) -> Outline:
@@ -85,25 +43,6 @@ def build_outline(lines: list[Line]) -> Outline:
         builder.feed(line)
     builder.close()
     return Outline(builder.title, tuple(builder.nodes))
-
-
-def _signature(marker: Marker) -> tuple[str, str]:
-    """`1.` and `2)` continue one list; `(1)` is another."""
-    return (
-        marker.scheme,
-        "paren" if marker.style == "paren" else marker.style.replace("close", "dot"),
-    )
-
-
-def _parts(node: Node) -> tuple[int, ...]:
-    """The outline digits an item stands for: "4.0" -> (4,), and a top-level "4." -> (4,)."""
-    if node.marker is None:
-        return ()
-    if node.marker.scheme == "dotted":
-        return node.marker.parts
-    if node.marker.scheme == "decimal" and node.parent is None:
-        return (node.marker.value,)
-    return ()
 
 
 class _Builder:
@@ -188,106 +127,22 @@ class _Builder:
         return True
 
     # -- numbered items -------------------------------------------------------------------
+    def _place(self, marker: Marker, indent: int, mid_sentence: bool) -> int | None:
+        return place(
+            marker, indent, self.stack, mid_sentence=mid_sentence, interrupted=self.interrupted
+        )
+
     def _choose(self, marked: MarkedLine, indent: int) -> tuple[Marker, int] | None:
         """The reading of the marker that fits, and how much of the stack stays open."""
         mid_sentence = self._mid_sentence()
         for reading in marked.readings:  # "(i)" after "(h)" is a letter, wherever it is listed
-            if reading.is_list and self._continues(reading):
+            if reading.is_list and continues(reading, self.stack):
                 return reading, self._place(reading, indent, mid_sentence) or 0
         for reading in marked.readings:
             depth = self._place(reading, indent, mid_sentence)
             if depth is not None:
                 return reading, depth
         return None
-
-    def _continues(self, marker: Marker) -> bool:
-        return any(
-            node.marker is not None
-            and _signature(node.marker) == _signature(marker)
-            and marker.value == node.marker.value + 1
-            for node in self.stack
-        )
-
-    def _place(self, marker: Marker, indent: int, mid_sentence: bool) -> int | None:
-        if marker.scheme == "bullet":
-            return self._place_bullet(indent, mid_sentence)
-        if marker.scheme in ("section", "code"):
-            return self._place_section(marker, mid_sentence)
-        if marker.scheme == "dotted":
-            return self._place_outline(marker, mid_sentence)
-        return self._place_list_item(marker, indent, mid_sentence)
-
-    def _place_bullet(self, indent: int, mid_sentence: bool) -> int | None:
-        stack = self.stack
-        for index in range(len(stack) - 1, -1, -1):
-            if stack[index].kind == "bullet" and abs(stack[index].indent - indent) <= 1:
-                return index
-            if stack[index].indent < indent:
-                break
-        if mid_sentence and not stack:
-            return None
-        if stack and not self.interrupted:
-            top = stack[-1]
-            if indent > top.indent + 1 or top.text.endswith(":") or top.kind == "bullet":
-                return len(stack)
-        return self._container_depth()
-
-    def _place_section(self, marker: Marker, mid_sentence: bool) -> int | None:
-        for index in range(len(self.stack) - 1, -1, -1):
-            node = self.stack[index]
-            if node.marker is not None and _signature(node.marker) == _signature(marker):
-                return index
-        for index in range(len(self.stack) - 1, -1, -1):
-            node = self.stack[index]
-            if node.marker is not None and node.marker.scheme in ("section", "code"):
-                return index + 1  # a section inside an article or chapter
-        return None if mid_sentence else 0
-
-    def _place_outline(self, marker: Marker, mid_sentence: bool) -> int | None:
-        parts = marker.parts
-        for index in range(len(self.stack) - 1, -1, -1):
-            known = _parts(self.stack[index])
-            if not known:
-                continue
-            if len(parts) > 1 and known == parts[:-1]:
-                return index + 1
-            if len(known) == len(parts) and known[:-1] == parts[:-1]:
-                return index
-        if mid_sentence:
-            return None
-        return 0 if len(parts) == 1 or not self.stack else len(self.stack)
-
-    def _place_list_item(self, marker: Marker, indent: int, mid_sentence: bool) -> int | None:
-        stack = self.stack
-        same = [
-            i
-            for i, node in enumerate(stack)
-            if node.marker is not None and _signature(node.marker) == _signature(marker)
-        ]
-        following = [i for i in same if marker.value == stack[i].marker.value + 1]  # type: ignore[union-attr]
-        if following:
-            return min(following, key=lambda i: (abs(stack[i].indent - indent), -i))
-        if mid_sentence:
-            return None
-        if marker.value == 1:
-            if not same:
-                return len(stack)
-            nearest = same[-1]
-            nested = indent > stack[nearest].indent + 1 or (
-                stack[-1] is not stack[nearest] and stack[-1].text.endswith(":")
-            )
-            return len(stack) if nested else nearest  # a list inside, or the list restarting
-        if same:  # numbering that skips a value
-            return min(same, key=lambda i: (abs(stack[i].indent - indent), -i))
-        return len(stack)
-
-    def _container_depth(self) -> int:
-        """How much of the stack stays open for a bullet or paragraph outside the open list."""
-        for index in range(len(self.stack) - 1, -1, -1):
-            node = self.stack[index]
-            if node.kind == "item" and (node.title or (node.marker and node.marker.resets_path)):
-                return index + 1
-        return 0
 
     def _open(self, marker: Marker, depth: int, rest: str, indent: int) -> Node:
         del self.stack[depth:]
@@ -296,8 +151,10 @@ class _Builder:
         node = Node(kind, indent, marker, parent=parent, section=self.section)
         if kind == "item" and (run_in := split_run_in(rest)):
             node.title, rest = run_in
-        elif kind == "item" and is_title(rest):
+        elif kind == "item" and (is_title(rest) or _catchline(marker, rest)):
             node.title, rest = rest, ""
+        elif kind == "item" and (titled := run_in_title(rest)):
+            node.title = titled  # "Personal Use: Employees may ...": the words stay in the text
         if rest:
             node.lines.append(rest)
         if parent is not None:
@@ -383,13 +240,20 @@ class _Builder:
             self._add_paragraph(part, lines[0].indent)
 
     def _add_paragraph(self, text: str, indent: int) -> None:
-        depth = self._container_depth()
+        depth = container_depth(self.stack)
         parent = self.stack[depth - 1] if depth else None
         node = Node("paragraph", indent, lines=[text], parent=parent, section=self.section)
         if parent is not None:
             parent.children.append(node)
         self.nodes.append(node)
         self.interrupted = True
+
+
+def _catchline(marker: Marker, text: str) -> bool:
+    """A section id's short heading in sentence case ("Sec. 2-202. - Use of accounts.")."""
+    if marker.scheme not in ("section", "code") or not text or len(text) > HEADING_MAX_CHARS:
+        return False
+    return len(text.split()) <= _MAX_CONTENTS_WORDS and not re.search(r"[.!?;]\s+\S", text)
 
 
 def _stands_alone(text: str) -> bool:

@@ -44,17 +44,15 @@ def structure_warnings(
 
 
 def _long_clauses(clauses: Sequence[Clause]) -> list[str]:
+    siblings: dict[tuple[int, str], list[int]] = {}
+    for clause in clauses:
+        siblings.setdefault((clause.level, clause.heading), []).append(len(clause.text))
     warnings = []
     for clause in clauses:
-        siblings = [
-            len(other.text)
-            for other in clauses
-            if other is not clause
-            and other.level == clause.level
-            and other.heading == clause.heading
-        ]
-        median = statistics.median(siblings) if len(siblings) >= 2 else None
         length = len(clause.text)
+        others = list(siblings[(clause.level, clause.heading)])
+        others.remove(length)
+        median = statistics.median(others) if len(others) >= 2 else None
         if length > LONG_CLAUSE:
             warnings.append(
                 f"{clause.label} is {length:,} characters long: a heading or numbered items may "

@@ -43,15 +43,15 @@ head before posting it, as subsection
 def test_code_of_ordinances_sections_items_and_sub_items() -> None:
     clauses = parsed(CODE_OF_ORDINANCES)
     assert table(clauses) == [
-        ("12.01", 1, "For the purposes"),
-        ("12.01(A)", 2, "SOCIAL MEDIA. Any"),
-        ("12.01(B)", 2, "DEPARTMENT HEAD. The"),
-        ("12.02(A)", 2, "Only employees named"),
-        ("12.02(B)", 2, "Posts on a"),
-        ("12.02(B)(1)", 3, "be accurate and"),
-        ("12.02(B)(2)", 3, "link to the"),
-        ("12.02(B)(3)", 3, "be kept as"),
-        ("12.02(C)", 2, "An employee who"),
+        ("12.01", 0, "For the purposes"),
+        ("12.01(A)", 1, "SOCIAL MEDIA. Any"),
+        ("12.01(B)", 1, "DEPARTMENT HEAD. The"),
+        ("12.02(A)", 1, "Only employees named"),
+        ("12.02(B)", 1, "Posts on a"),
+        ("12.02(B)(1)", 2, "be accurate and"),
+        ("12.02(B)(2)", 2, "link to the"),
+        ("12.02(B)(3)", 2, "be kept as"),
+        ("12.02(C)", 1, "An employee who"),
     ]
     policy = Policy(META, CODE_OF_ORDINANCES, tuple(clauses))
     assert policy.citation(clauses[5]) == "Town Code, § 12.02(B)(1)"
@@ -112,11 +112,11 @@ Sec. 2-102. Rules.
 def test_sec_ids_inside_an_article() -> None:
     clauses = parsed(ARTICLE)
     assert [(c.label, c.level) for c in clauses] == [
-        ("section 2-101", 1),
-        ("section 2-102(a)", 2),
-        ("section 2-102(b)", 2),
-        ("section 2-102(b)(1)", 3),
-        ("section 2-102(b)(2)", 3),
+        ("section 2-101", 0),
+        ("section 2-102(a)", 1),
+        ("section 2-102(b)", 1),
+        ("section 2-102(b)(1)", 2),
+        ("section 2-102(b)(2)", 2),
     ]
     assert clauses[0].text == "This article applies to all employees."
     assert clauses[0].heading == "ARTICLE II Social media"
@@ -278,4 +278,45 @@ def test_markdown_headings_bullets_and_nested_bullets() -> None:
         ("clause-2-item-2", "2 > •2", 1, "Posting"),
         ("item-1", "•1", 0, "Reporting"),
         ("item-2", "•2", 0, "Reporting"),
+    ]
+
+
+def test_municode_dashes_and_title_case_run_in_headings() -> None:
+    text = (
+        "Sec. 2-201. - Definitions.\nIn this article, words mean what they say.\n\n"
+        "Sec. 2-202. - Use of accounts.\n"
+        "(a) Personal Use: Employees may post on their own time.\n"
+        "(b) Town Use: Only named employees may post for the town.\n"
+    )
+    clauses = parsed(text)
+    assert [(c.label, c.title) for c in clauses] == [
+        ("section 2-201", "Definitions"),
+        ("section 2-202(a)", "Personal Use"),
+        ("section 2-202(b)", "Town Use"),
+    ]
+    assert clauses[1].text == "Personal Use: Employees may post on their own time."
+    assert clauses[1].heading == "Sec. 2-202 Use of accounts"
+
+
+def test_a_text_export_with_form_feeds_loses_its_page_furniture() -> None:
+    pages = [
+        "Town of Example Personnel Manual\n\n1. Employees must be polite online and must not\n",
+        "Town of Example Personnel Manual\n\nharass anyone.\n2. Employees protect records.\n",
+    ]
+    text = "".join(f"{page}\n            Page {n} of 2\n\f" for n, page in enumerate(pages, 1))
+    clauses = parsed(text)
+    assert [c.text for c in clauses] == [
+        "Employees must be polite online and must not harass anyone.",
+        "Employees protect records.",
+    ]
+
+
+def test_markdown_bold_is_not_part_of_numbers_or_headings() -> None:
+    clauses = parsed(
+        "**Staff Rules**\n\n**PURPOSE**\n\nThese rules keep residents safe.\n\n"
+        "**1.** Be kind online.\n"
+    )
+    assert [(c.id, c.text) for c in clauses] == [
+        ("purpose", "These rules keep residents safe."),
+        ("clause-1", "Be kind online."),
     ]
