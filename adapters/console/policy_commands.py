@@ -13,7 +13,6 @@ from typing import TextIO
 from adapters.console.reports import write_table
 from bot.app import App
 from bot.policies import versions
-from bot.policies.library import UnknownPolicy
 from bot.publishing import publisher
 from bot.publishing.draft import Draft
 from bot.publishing.publisher import PublishError
@@ -58,7 +57,6 @@ def _publish(app: App, args: argparse.Namespace, stdin: TextIO, stdout: TextIO) 
         note=args.note,
     )
     stdout.write(publisher.preview_text(draft) + "\n")
-    stdout.write(_warnings_text(draft.clauses, _current_clauses(app, draft.policy_id)))
     if not args.yes and not _confirmed(draft, stdin, stdout):
         stdout.write("Not published. Nothing changed.\n")
         return 1
@@ -72,13 +70,6 @@ def _publish(app: App, args: argparse.Namespace, stdin: TextIO, stdout: TextIO) 
     )
     stdout.write(publisher.outcome_text(result, draft) + "\n")
     return 0
-
-
-def _current_clauses(app: App, policy_id: str) -> Sequence[Clause] | None:
-    try:
-        return app.library.policy(policy_id).clauses
-    except UnknownPolicy:
-        return None
 
 
 def _warnings_text(clauses: Sequence[Clause], current: Sequence[Clause] | None) -> str:
