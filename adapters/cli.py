@@ -288,6 +288,13 @@ def _policy_parser(commands: argparse._SubParsersAction[SuggestingParser]) -> No
     clauses.add_argument("--policy", required=True, help=policy_help())
     clauses.add_argument("--version", type=int, help="a version number (default: the current one)")
     clauses.add_argument("--json", action="store_true", help="as a JSON list of clauses")
+    topics = actions.add_parser(
+        "topics",
+        help="which clauses each topic of the domain's topic map is linked to",
+        description="How the current version's clauses are linked to the topic map "
+        "(knowledge/topics.yaml), strongest first, and which topics the policy does not cover.",
+    )
+    topics.add_argument("--policy", required=True, help=policy_help())
     history = actions.add_parser(
         "history",
         help="every version of a policy",

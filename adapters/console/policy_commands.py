@@ -1,4 +1,4 @@
-"""`policybot policy publish|clauses|history|diff`: HR's policy versions from the terminal."""
+"""`policybot policy publish|clauses|topics|history|diff`: HR's policy versions, in a terminal."""
 
 from __future__ import annotations
 
@@ -18,8 +18,10 @@ from bot.publishing.draft import Draft
 from bot.publishing.publisher import PublishError
 from knowledge.diff import PolicyDiff
 from knowledge.documents import DocumentError, read_document_file
+from knowledge.matcher import default_topics
 from knowledge.models import Clause
 from knowledge.structure.review import structure_warnings
+from knowledge.topics import describe_links
 
 
 def run_policy(
@@ -31,6 +33,8 @@ def run_policy(
             return _publish(app, args, stdin, stdout)
         if args.policy_command == "clauses":
             return _clauses(app, args, stdout)
+        if args.policy_command == "topics":
+            return _topics(app, args.policy, stdout)
         if args.policy_command == "history":
             return _history(app, args.policy, stdout)
         return _diff(app, args, stdout)
@@ -113,6 +117,15 @@ def _clauses(app: App, args: argparse.Namespace, stdout: TextIO) -> int:
     warnings = structure_warnings(clauses)
     if warnings:
         stdout.write(_warnings_text(clauses, None))
+    return 0
+
+
+def _topics(app: App, policy_id: str, stdout: TextIO) -> int:
+    """How the current version's clauses are linked to the topic map, for HR to review."""
+    policy = app.library.policy(policy_id)  # UnknownPolicy lists the known ids
+    stdout.write(f"{policy.title} ({policy.id}), version {policy.version}: topics and clauses\n")
+    for line in describe_links(default_topics(), policy):
+        stdout.write(line + "\n")
     return 0
 
 
