@@ -70,7 +70,7 @@ class PolicyBot:
         self.clock = clock
         self.checklists = ChecklistDialog(db, clock)
         self.requests = RequestDialog(db, clock)
-        self.approvals = ApprovalCommands(db, library, self.requests, clock)
+        self.approvals = ApprovalCommands(db, library, self.requests, clock, config)
         self.publishing = PublishDialog(db, library, config, clock)
         self.dashboard = DashboardCommand(config, db, clock)
         self.commands = CommandTable(
