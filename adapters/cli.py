@@ -90,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     authorizations.add_argument("--audit", action="store_true", help="the full audit log instead")
     undelivered = kinds.add_parser("undelivered", help="messages nobody could be reached with")
     undelivered.add_argument("--csv", action="store_true", help="CSV instead of a table")
+    for kind in (acks, votes, unanswered, authorizations, undelivered):
+        kind.add_argument(
+            "--organization",
+            metavar="ID",
+            help="only this app.yaml organization: what its HR sees (default: every one)",
+        )
 
     people = commands.add_parser("people", help="the staff list")
     people_commands = people.add_subparsers(dest="people_command", metavar="ACTION", required=True)

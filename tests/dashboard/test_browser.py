@@ -125,7 +125,7 @@ def test_hr_signs_in_from_chat_reminds_and_teaches_the_bot(
     assert _reminders(app) == ["pat"]
 
     page.get_by_role("link", name="Unanswered questions").click()
-    group = page.get_by_role("region", name=re.compile(r"^2 question\(s\) like .*bumper sticker"))
+    group = page.get_by_role("region", name=re.compile(r"^2 questions like .*bumper sticker"))
     expect(group).to_be_visible()
     screenshot(page, "05-questions")
     group.get_by_label("Clause that answers it").select_option("clause-4")
