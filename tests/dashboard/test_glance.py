@@ -48,6 +48,7 @@ def config_file(tmp_path: Path, port: int) -> Path:
         "database:\n  path: data/bot.sqlite3\n"
         "organizations:\n"
         "  - {id: lax, name: City of La Crosse, policy: la-crosse, hr_contact: HR at City Hall}\n"
+        "  - {id: elmo, name: City of Lake Elmo, policy: lake-elmo}\n"
         f"dashboard: {{enabled: true, base_url: 'http://127.0.0.1:{port}'}}\n"
         "acknowledgements: {remind_after_days: 7, remind_every_days: 7}\n"
         "people:\n"
