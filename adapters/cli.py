@@ -284,6 +284,15 @@ def _policy_parser(commands: argparse._SubParsersAction[SuggestingParser]) -> No
     publish.add_argument("--organization", help="app.yaml organization id, for a new policy")
     publish.add_argument("--by", help="who publishes it, for the record (default: your login)")
     publish.add_argument("--yes", action="store_true", help="publish without asking to confirm")
+    clauses = actions.add_parser(
+        "clauses",
+        help="the clauses of a version as they are read: numbers, citations, text",
+        description="The clauses of a version as PolicyBot reads them: id, number, citation, "
+        "title and text, in the document's order.",
+    )
+    clauses.add_argument("--policy", required=True, help=policy_help())
+    clauses.add_argument("--version", type=int, help="a version number (default: the current one)")
+    clauses.add_argument("--json", action="store_true", help="as a JSON list of clauses")
     history = actions.add_parser(
         "history",
         help="every version of a policy",

@@ -17,7 +17,7 @@ from bot.messages import Button, Incoming, Reply
 from bot.policies.library import Library
 from bot.storage import memory
 from bot.storage.database import Database
-from knowledge.models import Clause, Policy
+from knowledge.models import Clause
 
 KEY = "reading"
 PAGE_CHARS = 1_800  # a chat message people read without scrolling far; a longer clause is alone
@@ -72,7 +72,7 @@ class PolicyReader:
         else:
             state = {"policy_id": policy.id, "version": policy.version, "page": number}
             memory.remember(self.db, message, KEY, state, self.clock())
-        body = "\n\n".join(_clause_text(policy, clause) for clause in pages[number - 1])
+        body = "\n\n".join(_page_text(pages[number - 1]))
         ending = f"Page {number} of {len(pages)}. " + (
             "That is the whole policy. Type 'ack' to acknowledge that you have read it."
             if last
@@ -123,7 +123,18 @@ def paginate(clauses: tuple[Clause, ...], budget: int = PAGE_CHARS) -> list[list
     return pages
 
 
-def _clause_text(policy: Policy, clause: Clause) -> str:
+def _page_text(clauses: list[Clause]) -> list[str]:
+    """A page's clauses, each section heading shown once where its section starts."""
+    parts, heading = [], ""
+    for clause in clauses:
+        if clause.heading and clause.heading != heading:
+            parts.append(clause.heading)
+        heading = clause.heading
+        parts.append(_clause_text(clause))
+    return parts
+
+
+def _clause_text(clause: Clause) -> str:
     """A clause as the document numbers it: its label, title when it has one, and its text."""
     label = clause.label[:1].upper() + clause.label[1:]
     heading = (
