@@ -247,6 +247,12 @@ def _report_parser(commands: argparse._SubParsersAction[SuggestingParser]) -> No
         description="Messages that could not reach their person, and why.",
     )
     _formats(undelivered, "the messages")
+    for kind in (acks, votes, unanswered, authorizations, undelivered):
+        kind.add_argument(
+            "--organization",
+            metavar="ID",
+            help="only this app.yaml organization, as its HR sees it (default: every one)",
+        )
 
 
 def _formats(report: argparse.ArgumentParser, what: str) -> None:

@@ -2,10 +2,13 @@
 
     python bench/dashboard.py [--people 10000] [--runs 15]
 
-Seeds a fresh SQLite database (or POLICYBOT_DATABASE_URL's) with the people, 20 departments,
-acknowledgements from 70% of them, 500 unanswered questions and 200 authorization requests,
-signs in through a real sign-in link, and times each page over HTTP on 127.0.0.1 (the server
-in this process, the same aiohttp app `policybot serve` runs).
+Seeds a fresh SQLite database (or POLICYBOT_DATABASE_URL's) with the people (nine in ten of
+La Crosse, one in ten of Lake Elmo, so every read is limited to the HR person's city), 20
+departments, acknowledgements from 70% of them (the version asked ten days ago, so the home page
+lists people overdue), 500 unanswered questions over the last month (50 dismissed) and 200
+authorization requests, signs in as La Crosse's HR through a real sign-in link, and times each
+page over HTTP on 127.0.0.1 (the server in this process, the same aiohttp app `policybot serve`
+runs).
 """
 
 from __future__ import annotations
@@ -47,9 +50,12 @@ PAGES = [
     "/dashboard/policies/la-crosse/acks?department=Department%2007",
     "/dashboard/policies/la-crosse/feedback",
     "/dashboard/policies/la-crosse/questions",
+    "/dashboard/policies/la-crosse/questions?show=week",
+    "/dashboard/policies/la-crosse/questions?show=dismissed",
     "/dashboard/approvals",
     "/dashboard/approvals?show=pending&page=3",
     "/dashboard/exports/people.csv?policy=la-crosse",
+    "/dashboard/exports/approvals.csv",
 ]
 
 
@@ -62,7 +68,8 @@ def seed(app: App, count: int) -> None:
             "handle": f"p{n:05d}",
             "name": f"Person {n:05d}",
             "department": f"Department {n % 20:02d}",
-            "created_at": now,
+            "organization": "elmo" if n % 10 == 9 else "lax",
+            "created_at": now - timedelta(days=n % 14),
             "updated_at": now,
         }
         for n in range(count)
@@ -85,6 +92,7 @@ def seed(app: App, count: int) -> None:
         version = session.scalars(
             select(PolicyVersion).where(PolicyVersion.policy_id == "la-crosse")
         ).one()
+        version.published_at = now - timedelta(days=7)
         session.execute(
             insert(Acknowledgement),
             [
@@ -109,9 +117,10 @@ def seed(app: App, count: int) -> None:
                     "policy_id": "la-crosse",
                     "text": " ".join(rng.sample(words, 4)) + "?",
                     "best_score": 0.1,
-                    "asked_at": now,
+                    "asked_at": now - timedelta(hours=n * 1.4),
+                    "dismissed_at": now if n % 10 == 0 else None,
                 }
-                for _ in range(500)
+                for n in range(500)
             ],
         )
         session.execute(
@@ -177,6 +186,9 @@ def main() -> None:
         config.write_text(
             "database: {path: bench.sqlite3}\n"
             "dashboard: {enabled: true, base_url: 'http://127.0.0.1'}\n"
+            "organizations:\n"
+            "  - {id: lax, name: City of La Crosse, policy: la-crosse}\n"
+            "  - {id: elmo, name: City of Lake Elmo, policy: lake-elmo}\n"
         )
         app = open_app(str(config))
         try:

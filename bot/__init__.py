@@ -12,7 +12,8 @@ Rooms, each a package that owns one capability (lower ones never import higher o
 - `checklists`: the "can I post this?" dialog and its saved progress and results.
 - `approvals`: authorization requests, who may decide them, their timers and chat commands.
 - `publishing`: HR publishes a version: preview, publication, announcement.
-- `hr_access`: HR's sign-in links and sessions for the dashboard, and the reads its pages need.
+- `hr_access`: HR's sign-in links and sessions for the dashboard, and the reads its pages need
+  (limited to HR's organizations), dismissing questions that are not policy questions.
 - `conversation`: the router (top of the house): each message to the dialog under way, a
   command from the table, or an answer; help, feedback, unanswered questions.
 

@@ -161,6 +161,9 @@ class Config:
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     dashboard: DashboardSettings = field(default_factory=DashboardSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
+    # Handles of HR people who see and act for every organization (a county HR office serving
+    # several towns); every other HR person sees only their own organization.
+    deployment_hr: tuple[str, ...] = ()
     source: str = "embedded defaults"
 
     def policy_for_workspace(self, platform: str, workspace: str | None) -> str:
@@ -243,6 +246,7 @@ def _build(raw: dict[str, Any], base: Path, source: str) -> Config:
         "delivery",
         "dashboard",
         "logging",
+        "deployment_hr",
     }
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -266,6 +270,7 @@ def _build(raw: dict[str, Any], base: Path, source: str) -> Config:
         delivery=_delivery(raw.get("delivery"), source),
         dashboard=_dashboard(raw.get("dashboard"), f"{source}: dashboard"),
         logging=_logging(raw.get("logging"), source),
+        deployment_hr=_handles(raw.get("deployment_hr"), f"{source}: deployment_hr"),
         source=source,
     )
 
@@ -407,6 +412,15 @@ def _logging(raw: Any, source: str) -> LoggingSettings:
             f"{source}: logging.level must be DEBUG, INFO, WARNING or ERROR (got {level!r})"
         )
     return LoggingSettings(format=form, level=level)
+
+
+def _handles(raw: Any, where: str) -> tuple[str, ...]:
+    """A list of people's handles (lowercase, as the staff list keeps them)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ConfigError(f"{where} must be a list of handles, such as [hal, hana]")
+    return tuple(dict.fromkeys(_text(item, f"{where} entry").lower() for item in raw))
 
 
 def _people(raw: Any, source: str, known_ids: set[str]) -> tuple[PersonSeed, ...]:

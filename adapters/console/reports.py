@@ -1,5 +1,10 @@
 """`policybot report ...`: HR's lists, as a table fitted to the terminal, or as CSV or JSON with
-every column whole."""
+every column whole.
+
+The terminal is the operator's (whoever has the server's shell can read the database anyway),
+so a report covers every organization of the deployment unless `--organization ID` narrows it
+to one city: the same scope that city's HR sees on the dashboard, to hand over as it is.
+"""
 
 from __future__ import annotations
 
@@ -16,42 +21,74 @@ from adapters.console.terminal import Terminal
 from bot.acknowledgements.report import AckReport, ReportError, ack_report
 from bot.app import App
 from bot.approvals import authorizations
-from bot.conversation import feedback, unanswered
+from bot.conversation import feedback
 from bot.delivery import outbox
-from bot.storage import audit
+from bot.hr_access import questions
+from bot.hr_access.citations import Citations
+from bot.hr_access.reads import audit_in, requests_in
+from bot.people.scope import Scope, ScopeError, operator_scope
+from bot.policies.library import UnknownPolicy
 
 
 def run_report(app: App, args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
-    """Print the report the arguments ask for."""
+    """Print the report the arguments ask for, for the organization chosen (default: all)."""
+    try:
+        scope = operator_scope(app.config, getattr(args, "organization", None))
+    except ScopeError as error:
+        sys.stderr.write(f"policybot: error: {error}\n")
+        return 2
     if args.report in ("authorizations", "undelivered"):
         header, table, summary = (
-            audit_table(app)
+            audit_table(app, scope)
             if getattr(args, "audit", False)
-            else authorizations_table(app)
+            else authorizations_table(app, scope)
             if args.report == "authorizations"
-            else undelivered_table(app)
+            else undelivered_table(app, scope)
         )
         write_table(header, table, as_csv=args.csv, as_json=args.json, stdout=stdout)
         if not (args.csv or args.json):
             stdout.write(summary + "\n")
         return 0
+    policy_ids = policies_in_scope(app, scope, args.policy)
     if args.report == "acks":
         return _acks(app, args, stdout)
     if args.report == "feedback":
-        return _feedback(app, args, stdout)
-    if args.policy:
-        app.library.policy(args.policy)
-    found = unanswered.list_unanswered(app.db, args.policy)
+        return _feedback(app, args, policy_ids, stdout)
+    found = questions.every_question(app.db, policy_ids, dismissed=False)
     header = ["asked_at_utc", "policy", "best_score", "question"]
     table = [
         [r.asked_at.isoformat(timespec="seconds"), r.policy_id, f"{r.best_score:.2f}", r.text]
         for r in found
     ]
-    summary = f"{len(found)} unanswered question(s)."
+    dismissed = len(questions.every_question(app.db, policy_ids)) - len(found)
+    summary = f"{len(found)} unanswered question(s)." + (
+        f" {dismissed} dismissed by HR as not policy questions are not listed "
+        "(the dashboard's CSV export has them)."
+        if dismissed
+        else ""
+    )
     write_table(header, table, as_csv=args.csv, as_json=args.json, stdout=stdout)
     if not (args.csv or args.json):
         stdout.write(summary + "\n")
     return 0
+
+
+def policies_in_scope(app: App, scope: Scope, wanted: str | None) -> list[str]:
+    """The policy asked for (UnknownPolicy if none such, or another organization's), or every
+    policy in scope."""
+    ids = [
+        policy_id
+        for policy_id in app.library.policy_ids
+        if scope.covers_policy(
+            app.config, policy_id, app.library.policy(policy_id).meta.organization
+        )
+    ]
+    if wanted is None:
+        return ids
+    app.library.policy(wanted)  # UnknownPolicy lists the known ids
+    if wanted not in ids:
+        raise UnknownPolicy(f"the policy {wanted!r} is not one of that organization's")
+    return [wanted]
 
 
 Table = tuple[list[str], list[list[str]], str]
@@ -176,36 +213,37 @@ def _minute(moment: datetime | None) -> str:
     return f"{moment:%Y-%m-%d %H:%M}" if moment else ""
 
 
-def _feedback(app: App, args: argparse.Namespace, stdout: TextIO) -> int:
+def _feedback(app: App, args: argparse.Namespace, policy_ids: list[str], stdout: TextIO) -> int:
     """Helpful and not-helpful votes per clause, then the questions the bot could not answer."""
-    if args.policy:
-        app.library.policy(args.policy)
-    counts = feedback.feedback_counts(app.db, args.policy)
+    citations = Citations(app.db, app.library)
+    counts = [
+        count for policy_id in policy_ids for count in feedback.feedback_counts(app.db, policy_id)
+    ]
     header = ["policy", "clause", "helpful", "not_helpful"]
-    table = [[c.policy_id, c.clause_id, str(c.helpful), str(c.not_helpful)] for c in counts]
+    table = [
+        [c.policy_id, citations.label(c.policy_id, c.clause_id), str(c.helpful), str(c.not_helpful)]
+        for c in counts
+    ]
     if args.csv:
         write_table(header, table, as_csv=True, stdout=stdout)
         return 0
-    questions = unanswered.list_unanswered(app.db, args.policy)
+    found = questions.every_question(app.db, policy_ids, dismissed=False)
     question_header = ["asked_at_utc", "policy", "question"]
-    question_rows = [
-        [u.asked_at.isoformat(timespec="seconds"), u.policy_id, u.text] for u in questions
-    ]
+    question_rows = [[u.asked_at.isoformat(timespec="seconds"), u.policy_id, u.text] for u in found]
     if args.json:
         votes, asked = _objects(header, table), _objects(question_header, question_rows)
         _write_json({"votes": votes, "unanswered": asked}, stdout)
         return 0
     write_table(header, table, as_csv=False, stdout=stdout)
-    stdout.write(
-        f"\n{len(counts)} clause(s) with votes. Unanswered questions ({len(questions)}):\n"
-    )
+    stdout.write(f"\n{len(counts)} clause(s) with votes. Unanswered questions ({len(found)}):\n")
     write_table(question_header, question_rows, as_csv=False, stdout=stdout)
     return 0
 
 
-def authorizations_table(app: App) -> Table:
-    """Every authorization request with its decisions."""
-    views = authorizations.requests_of(app.db)
+def authorizations_table(app: App, scope: Scope) -> Table:
+    """Every authorization request of the people in scope, with its decisions."""
+    views = requests_in(app.db, scope)
+    citations = Citations(app.db, app.library)
     header = [
         "request",
         "requester",
@@ -227,7 +265,7 @@ def authorizations_table(app: App) -> Table:
             v.requester,
             v.department or "",
             v.policy_id,
-            " ".join(v.clauses),
+            "; ".join(citations.label(v.policy_id, c, v.version) for c in v.clauses),
             v.what,
             v.why,
             v.place,
@@ -254,9 +292,9 @@ def _decision(approval: authorizations.ApprovalView) -> str:
     )
 
 
-def audit_table(app: App) -> Table:
-    """The whole audit log, oldest first."""
-    rows = audit.entries(app.db)
+def audit_table(app: App, scope: Scope) -> Table:
+    """The audit log about what is in scope (all of it for the operator), oldest first."""
+    rows = audit_in(app.db, scope, policies_in_scope(app, scope, None))
     header = ["at_utc", "actor", "action", "request", "person", "details"]
     table = [
         [
@@ -272,9 +310,9 @@ def audit_table(app: App) -> Table:
     return header, table, f"{len(rows)} audit entries."
 
 
-def undelivered_table(app: App) -> Table:
-    """Messages that could not reach their person, and why."""
-    rows = outbox.undelivered(app.db)
+def undelivered_table(app: App, scope: Scope) -> Table:
+    """Messages that could not reach a person in scope, and why."""
+    rows = outbox.undelivered(app.db, scope.people())
     header = ["created_at_utc", "person", "topic", "status", "platform", "attempts", "reason"]
     table = [
         [

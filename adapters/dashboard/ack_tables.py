@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from adapters.console.reports import Table
+from adapters.dashboard.pages import policy_in_scope
 from bot.acknowledgements.report import AckReport, DepartmentRow, PersonStatus, ack_report
 from bot.app import App
 from bot.hr_access.reads import Page, page_of, recent_outbox
+from bot.people.scope import Scope
 
 PAGE_SIZE = 50
 BAR_HEIGHT = 22
@@ -23,10 +26,12 @@ class Bar:
     width: float
 
 
-def page_context(app: App, policy_id: str, page_number: int, department: str) -> dict[str, Any]:
+def page_context(
+    app: App, scope: Scope, policy_id: str, page_number: int, department: str, now: datetime
+) -> dict[str, Any]:
     """Completion by department (chart and table) and one page of the people still pending."""
-    app.library.refresh(app.db)
-    policy = app.library.policy(policy_id)
+    policy = policy_in_scope(app, scope, policy_id)
+    days = app.config.acknowledgements.remind_after_days
     report = ack_report(app.db, app.config, policy.id)
     departments = report.departments
     pending = _pending(report, department)
@@ -46,6 +51,8 @@ def page_context(app: App, policy_id: str, page_number: int, department: str) ->
         "page": page,
         "pager_query": f"department={department}&" if department else "",
         "messages": recent_outbox(app.db, topic_prefix=f"ack_reminder:{policy.id}:", limit=10),
+        "overdue_days": days,
+        "overdue_before": now - timedelta(days=days),
     }
 
 
@@ -56,7 +63,7 @@ def _pending(report: AckReport, department: str) -> list[PersonStatus]:
 
 
 def completion_table(app: App, policy_id: str) -> Table:
-    """Completion per department, as CSV rows."""
+    """Completion per department, as CSV rows (the caller checked the policy is in scope)."""
     report = ack_report(app.db, app.config, policy_id)
     header = ["department", "people", "acknowledged", "share"]
     rows = [

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from adapters.dashboard.ack_tables import page_context
+from adapters.dashboard.pages import policy_in_scope
 from adapters.dashboard.site import Page, Site
 from bot.acknowledgements.reminders import remind_now
 from bot.acknowledgements.report import ReportError
@@ -36,7 +37,15 @@ class AckPages:
         number = int(raw) if raw.isdigit() and len(raw) < 7 else 1
         department = request.query.get("department", "")[:200]
         try:
-            context = await asyncio.to_thread(page_context, self.app, policy_id, number, department)
+            context = await asyncio.to_thread(
+                page_context,
+                self.app,
+                self.site.scope(session),
+                policy_id,
+                number,
+                department,
+                self.site.now(),
+            )
         except (UnknownPolicy, ReportError) as error:
             text = f"Sorry, {error.args[0]}."
             return self.site.render(
@@ -55,8 +64,9 @@ class AckPages:
         policy_id = request.match_info["policy_id"]
         form = await request.post()
         raw = str(form.get("person_id", ""))
-        person_ids = {int(raw)} if raw.isdigit() else None
+        person_ids = {int(raw)} if raw.isdigit() and len(raw) < 12 else None
         try:
+            await asyncio.to_thread(policy_in_scope, self.app, self.site.scope(session), policy_id)
             done = await asyncio.to_thread(
                 remind_now,
                 self.app.db,
@@ -66,6 +76,8 @@ class AckPages:
                 actor_id=session.person.id,
                 now=self.site.now(),
             )
+        except UnknownPolicy as error:
+            return self.site.message(404, "Not found", f"Sorry, {error.args[0]}.")
         except ReportError as error:
             return self.site.message(404, "Not found", f"Sorry, {error}.")
         raise web.HTTPSeeOther(f"/dashboard/policies/{policy_id}/acks?reminded={done.people}")

@@ -1,4 +1,9 @@
-"""Every dashboard table as CSV, written by the terminal reports' writer (formula-safe cells)."""
+"""Every dashboard table as CSV, written by the terminal reports' writer (formula-safe cells).
+
+Each export holds only what is in the signed-in HR person's scope: a policy's tables for a
+policy of their organizations, and the requests, audit log and undelivered messages of their
+organizations' people.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +18,13 @@ from adapters.console.reports import (
     write_table,
 )
 from adapters.dashboard import ack_tables
+from adapters.dashboard.pages import policy_in_scope
 from bot.acknowledgements import acks
 from bot.app import App
-from bot.conversation import feedback, unanswered
+from bot.conversation import feedback
+from bot.hr_access import questions
+from bot.hr_access.citations import Citations
+from bot.people.scope import Scope
 from bot.policies import versions
 
 TABLES: dict[str, str] = {
@@ -25,19 +34,26 @@ TABLES: dict[str, str] = {
     "pending": "People who have not acknowledged the current version",
     "acknowledgements": "Every acknowledgement, as recorded",
     "feedback": "Helpful and not helpful votes per clause",
-    "unanswered": "Unanswered questions",
+    "unanswered": "Unanswered questions (dismissed ones too, marked)",
     "approvals": "Authorization requests and their decisions",
     "audit": "The audit log",
     "undelivered": "Messages that could not be delivered",
 }
 
 
-def export(app: App, name: str, policy_id: str) -> str:
-    """The CSV text of one table; KeyError for an unknown table, UnknownPolicy for a policy."""
+POLICY_TABLES = tuple(name for name in TABLES if name not in ("approvals", "audit", "undelivered"))
+
+
+def export(app: App, scope: Scope, name: str, policy_id: str) -> str:
+    """The CSV text of one table; KeyError for an unknown table, UnknownPolicy for a policy
+    that does not exist or is another organization's."""
     if name not in TABLES:
         raise KeyError(name)
-    app.library.policy(policy_id)
-    header, rows, _summary = _BUILDERS[name](app, policy_id)
+    if name in POLICY_TABLES:
+        policy_in_scope(app, scope, policy_id)
+        header, rows, _summary = _BUILDERS[name](app, policy_id)
+    else:
+        header, rows, _summary = _WHOLE[name](app, scope)
     out = io.StringIO()
     write_table(header, rows, as_csv=True, stdout=out)
     return out.getvalue()
@@ -89,19 +105,26 @@ def _acknowledgements(app: App, policy_id: str) -> Table:
 
 
 def _feedback(app: App, policy_id: str) -> Table:
+    citations = Citations(app.db, app.library)
     header = ["clause", "helpful", "not_helpful"]
     rows = [
-        [c.clause_id, str(c.helpful), str(c.not_helpful)]
+        [citations.label(policy_id, c.clause_id), str(c.helpful), str(c.not_helpful)]
         for c in feedback.feedback_counts(app.db, policy_id)
     ]
     return header, rows, ""
 
 
 def _unanswered(app: App, policy_id: str) -> Table:
-    header = ["asked_at_utc", "best_score", "question"]
+    header = ["asked_at_utc", "best_score", "question", "dismissed_at_utc", "dismissed_by"]
     rows = [
-        [r.asked_at.isoformat(timespec="seconds"), f"{r.best_score:.2f}", r.text]
-        for r in unanswered.list_unanswered(app.db, policy_id)
+        [
+            r.asked_at.isoformat(timespec="seconds"),
+            f"{r.best_score:.2f}",
+            r.text,
+            r.dismissed_at.isoformat(timespec="seconds") if r.dismissed_at else "",
+            r.dismissed_by or "",
+        ]
+        for r in questions.every_question(app.db, [policy_id])
     ]
     return header, rows, ""
 
@@ -114,7 +137,9 @@ _BUILDERS: dict[str, Callable[[App, str], Table]] = {
     "acknowledgements": _acknowledgements,
     "feedback": _feedback,
     "unanswered": _unanswered,
-    "approvals": lambda app, _policy: authorizations_table(app),
-    "audit": lambda app, _policy: audit_table(app),
-    "undelivered": lambda app, _policy: undelivered_table(app),
+}
+_WHOLE: dict[str, Callable[[App, Scope], Table]] = {
+    "approvals": authorizations_table,
+    "audit": audit_table,
+    "undelivered": undelivered_table,
 }

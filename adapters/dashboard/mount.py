@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 
 from aiohttp import web
 
@@ -13,15 +14,18 @@ from adapters.dashboard.checklist_pages import ChecklistPages
 from adapters.dashboard.site import Site
 from adapters.mounting import Mount
 from bot.app import App
+from bot.hr_access import questions as hr_questions
 from bot.hr_access.links import SIGN_IN_PATH, dashboard_secret
 from bot.hr_access.reads import APPROVAL_GROUPS
 from bot.hr_access.sessions import SessionInfo
 from bot.policies.library import UnknownPolicy
 from bot.policies.phrasings import PhrasingError, add_phrasing
+from bot.storage.rows import is_row_id
 
 DONE = {
     "phrasing": "Phrasing added: the bot answers with it from the next question on.",
 }
+MAX_FORM_IDS = 500
 
 
 def mount_dashboard(app: App, environ: Mapping[str, str]) -> Mount:
@@ -46,6 +50,8 @@ def mount_dashboard(app: App, environ: Mapping[str, str]) -> Mount:
         web.get("/dashboard/policies/{policy_id}/feedback", guard(views.feedback)),
         web.get("/dashboard/policies/{policy_id}/questions", guard(views.questions)),
         web.post("/dashboard/policies/{policy_id}/phrasings", guard(views.add_phrasing)),
+        web.post("/dashboard/policies/{policy_id}/questions/dismiss", guard(views.dismiss)),
+        web.post("/dashboard/policies/{policy_id}/questions/restore", guard(views.restore)),
         *acks.routes(guard),
         *checklist_pages.routes(guard),
     ]
@@ -61,13 +67,14 @@ async def _to_home(_request: web.Request) -> web.StreamResponse:
 
 
 class Views:
-    """The dashboard's pages other than acknowledgements."""
+    """The dashboard's pages other than acknowledgements, each limited to HR's scope."""
 
     def __init__(self, site: Site) -> None:
         self.site, self.app = site, site.app
 
     async def home(self, _request: web.Request, session: SessionInfo) -> web.StreamResponse:
-        context = await asyncio.to_thread(pages.home, self.app)
+        scope = self.site.scope(session)
+        context = await asyncio.to_thread(pages.home, self.app, scope, self.site.now())
         return self.site.render("home.html", context, session=session)
 
     async def policy(self, request: web.Request, session: SessionInfo) -> web.StreamResponse:
@@ -79,17 +86,27 @@ class Views:
         return await self._policy_page(session, "feedback.html", pages.clause_feedback, policy_id)
 
     async def questions(self, request: web.Request, session: SessionInfo) -> web.StreamResponse:
+        """GET the unanswered questions: ?show=week, all (the default) or dismissed."""
         policy_id = request.match_info["policy_id"]
         notice = DONE.get(request.query.get("done", ""))
-        return await self._policy_page(
-            session, "questions.html", pages.questions, policy_id, notice=notice
-        )
+        count = request.query.get("dismissed", "") or request.query.get("restored", "")
+        if count.isdigit() and len(count) < 7:
+            what = (
+                "dismissed as not policy questions"
+                if "dismissed" in request.query
+                else ("restored to the list")
+            )
+            notice = f"{count} question(s) {what}."
+        return await self._questions_page(request, session, policy_id, notice=notice)
 
     async def add_phrasing(self, request: web.Request, session: SessionInfo) -> web.StreamResponse:
         """POST a phrasing for a clause; back to the questions with a notice, or the problem."""
         policy_id = request.match_info["policy_id"]
         form = await request.post()
         try:
+            await asyncio.to_thread(
+                pages.policy_in_scope, self.app, self.site.scope(session), policy_id
+            )
             await asyncio.to_thread(
                 add_phrasing,
                 self.app.db,
@@ -100,37 +117,116 @@ class Views:
                 text=str(form.get("text", "")),
                 now=self.site.now(),
             )
+        except UnknownPolicy as error:
+            return self._not_found(session, f"Sorry, {error.args[0]}.")
         except PhrasingError as error:
-            return await self._policy_page(
-                session,
-                "questions.html",
-                pages.questions,
-                policy_id,
-                problem=str(error),
-                status=422,
+            return await self._questions_page(
+                request, session, policy_id, problem=str(error), status=422
             )
         raise web.HTTPSeeOther(f"/dashboard/policies/{policy_id}/questions?done=phrasing")
+
+    async def dismiss(self, request: web.Request, session: SessionInfo) -> web.StreamResponse:
+        """POST question ids to dismiss as "not a policy question" (audited; kept on record)."""
+        return await self._mark(request, session, hr_questions.dismiss, "dismissed")
+
+    async def restore(self, request: web.Request, session: SessionInfo) -> web.StreamResponse:
+        """POST dismissed question ids to put back on the list (audited)."""
+        return await self._mark(request, session, hr_questions.restore, "restored")
+
+    async def _mark(
+        self,
+        request: web.Request,
+        session: SessionInfo,
+        change: Callable[..., int],
+        done: str,
+    ) -> web.StreamResponse:
+        policy_id = request.match_info["policy_id"]
+        form = await request.post()
+        raw = form.getall("question_id", [])[:MAX_FORM_IDS]
+        ids = [int(v) for v in raw if isinstance(v, str) and v.isdigit() and len(v) < 12]
+        try:
+            await asyncio.to_thread(
+                pages.policy_in_scope, self.app, self.site.scope(session), policy_id
+            )
+        except UnknownPolicy as error:
+            return self._not_found(session, f"Sorry, {error.args[0]}.")
+        count = await asyncio.to_thread(
+            change,
+            self.app.db,
+            actor=session.person,
+            policy_id=policy_id,
+            question_ids=ids,
+            now=self.site.now(),
+        )
+        back = str(form.get("show", "all"))
+        show = back if back in pages.QUESTION_VIEWS else "all"
+        raise web.HTTPSeeOther(
+            f"/dashboard/policies/{policy_id}/questions?show={show}&{done}={count}"
+        )
+
+    async def _questions_page(
+        self,
+        request: web.Request,
+        session: SessionInfo,
+        policy_id: str,
+        *,
+        notice: str | None = None,
+        problem: str | None = None,
+        status: int = 200,
+    ) -> web.StreamResponse:
+        show = request.query.get("show", "all")
+        show = show if show in pages.QUESTION_VIEWS else "all"
+        try:
+            context = await asyncio.to_thread(
+                partial(
+                    pages.questions,
+                    self.app,
+                    self.site.scope(session),
+                    policy_id,
+                    show=show,
+                    page_number=_page_number(request),
+                    now=self.site.now(),
+                )
+            )
+        except UnknownPolicy as error:
+            return self._not_found(session, f"Sorry, {error.args[0]}.")
+        context |= {"notice": notice, "problem": problem}
+        return self.site.render("questions.html", context, session=session, status=status)
 
     async def approvals(self, request: web.Request, session: SessionInfo) -> web.StreamResponse:
         group = request.query.get("show", "pending")
         if group not in APPROVAL_GROUPS:
             group = "pending"
+        policy_id = request.query.get("policy", "")[:60] or None
         number = _page_number(request)
-        context = await asyncio.to_thread(pages.approvals, self.app, group, number)
+        try:
+            context = await asyncio.to_thread(
+                pages.approvals, self.app, self.site.scope(session), group, number, policy_id
+            )
+        except UnknownPolicy as error:
+            return self._not_found(session, f"Sorry, {error.args[0]}.")
         return self.site.render("approvals.html", context, session=session)
 
     async def approval(self, request: web.Request, session: SessionInfo) -> web.StreamResponse:
         request_id = int(request.match_info["request_id"])
-        context = await asyncio.to_thread(pages.approval, self.app, request_id)
-        if context is None:
+        context = None
+        if is_row_id(request_id):
+            context = await asyncio.to_thread(
+                pages.approval, self.app, self.site.scope(session), request_id
+            )
+        if context is None:  # none such, or someone else's organization's: the same answer
             return self._not_found(session, f"There is no request #{request_id}.")
         return self.site.render("approval.html", context, session=session)
 
     async def exports(self, _request: web.Request, session: SessionInfo) -> web.StreamResponse:
+        policies = await asyncio.to_thread(
+            pages.visible_policies, self.app, self.site.scope(session)
+        )
         context = {
             "title": "Exports",
             "tables": exports.TABLES,
-            "policies": self.app.library.policy_ids,
+            "policy_tables": exports.POLICY_TABLES,
+            "policies": policies,
         }
         return self.site.render("exports.html", context, session=session)
 
@@ -139,14 +235,17 @@ class Views:
         name = request.match_info["name"]
         policy_id = request.query.get("policy") or self.app.config.default_policy
         try:
-            text = await asyncio.to_thread(exports.export, self.app, name, policy_id)
+            text = await asyncio.to_thread(
+                exports.export, self.app, self.site.scope(session), name, policy_id
+            )
         except (KeyError, UnknownPolicy):
             return self._not_found(session, f"There is no export {name!r} for {policy_id!r}.")
+        filename = f"{policy_id}-{name}" if name in exports.POLICY_TABLES else name
         return web.Response(
             text=text,
             content_type="text/csv",
             charset="utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{policy_id}-{name}.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
         )
 
     async def _policy_page(
@@ -155,17 +254,12 @@ class Views:
         template: str,
         build: pages.PolicyBuilder,
         policy_id: str,
-        *,
-        notice: str | None = None,
-        problem: str | None = None,
-        status: int = 200,
     ) -> web.StreamResponse:
         try:
-            context = await asyncio.to_thread(build, self.app, policy_id)
+            context = await asyncio.to_thread(build, self.app, self.site.scope(session), policy_id)
         except UnknownPolicy as error:
             return self._not_found(session, f"Sorry, {error.args[0]}.")
-        context |= {"notice": notice, "problem": problem}
-        return self.site.render(template, context, session=session, status=status)
+        return self.site.render(template, context, session=session)
 
     def _not_found(self, session: SessionInfo, text: str) -> web.StreamResponse:
         return self.site.render(

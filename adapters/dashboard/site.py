@@ -21,6 +21,7 @@ from bot.hr_access.sessions import (
     session_of,
     start_session,
 )
+from bot.people.scope import Scope, hr_scope
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -46,6 +47,27 @@ def _when(value: datetime | None) -> str:
     return "" if value is None else value.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _duration(value: timedelta) -> str:
+    """How long, in the largest whole unit that reads naturally: "3 days", "5 hours"."""
+    seconds = max(0, int(value.total_seconds()))
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return "less than a minute"
+
+
+def _detail(value: Any) -> str:
+    """An audit entry's value in words: lists joined, role names without underscores."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_detail(item) for item in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str) and " " not in value:
+        return value.replace("_", " ")  # a name such as social_media_administrator
+    return str(value)
+
+
 class Site:
     """The app, the signing secret and the templates, shared by every dashboard handler."""
 
@@ -59,6 +81,8 @@ class Site:
             lstrip_blocks=True,
         )
         self.templates.filters["when"] = _when
+        self.templates.filters["duration"] = _duration
+        self.templates.filters["detail"] = _detail
 
     @property
     def cookie_name(self) -> str:
@@ -68,6 +92,11 @@ class Site:
 
     def now(self) -> datetime:
         return self.app.bot.clock()
+
+    def scope(self, session: SessionInfo) -> Scope:
+        """What the signed-in HR person may see: their organization's (app.yaml's
+        `deployment_hr`: every organization's). Read with their record on every request."""
+        return hr_scope(self.app.config, session.person)
 
     def render(
         self,

@@ -101,7 +101,7 @@ def ack_report(
 ) -> AckReport:
     """Completion of a version (the current one by default) by everyone the policy applies to."""
     with db.session() as session:
-        number, basis, asked_since = _versions(session, policy_id, version)
+        number, basis, asked_since = version_basis(session, policy_id, version)
         audience = organizations.audience_condition(session, config, policy_id)
         latest = _latest_acks(session, policy_id, audience)
         statuses = tuple(
@@ -114,7 +114,9 @@ def ack_report(
     return AckReport(policy_id, number, basis, asked_since, statuses, unlisted)
 
 
-def _versions(session: Session, policy_id: str, version: int | None) -> tuple[int, int, datetime]:
+def version_basis(
+    session: Session, policy_id: str, version: int | None
+) -> tuple[int, int, datetime]:
     """The chosen version, the basis its acknowledgement needs, and when the basis was published."""
     rows = list(
         session.execute(

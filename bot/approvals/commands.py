@@ -16,10 +16,11 @@ from bot.approvals.approvers import role_phrase
 from bot.approvals.authorizations import AuthorizationError, RequestView
 from bot.approvals.request_dialog import RequestDialog
 from bot.commands import Audience, Command, Turn, pattern, words
-from bot.config import ROLES, normalize_role
+from bot.config import ROLES, Config, normalize_role
 from bot.messages import Button, Incoming, Reply
 from bot.people import directory
 from bot.people.directory import PeopleError, PersonInfo
+from bot.people.scope import hr_scope
 from bot.policies.library import Library
 from bot.storage.database import Database
 
@@ -55,8 +56,10 @@ class ApprovalCommands:
         library: Library,
         requests: RequestDialog,
         clock: Callable[[], datetime],
+        config: Config,
     ) -> None:
         self.db, self.library, self.requests, self.clock = db, library, requests, clock
+        self.config = config
 
     def me(self, message: Incoming) -> PersonInfo | None:
         """The person behind this message, if they are on the staff list."""
@@ -184,8 +187,11 @@ class ApprovalCommands:
         if role is None:
             return _refusal(f"{match['role']!r} is not a role. Roles are: {', '.join(ROLES)}.")
         change = directory.add_role if match["verb"].lower() == "add" else directory.remove_role
+        within = hr_scope(self.config, me).people()  # only the people of HR's organization
         try:
-            text = change(self.db, actor=me, name=match["name"], role=role, now=self.clock())
+            text = change(
+                self.db, actor=me, within=within, name=match["name"], role=role, now=self.clock()
+            )
         except PeopleError as error:
             return _refusal(str(error))
         return Reply(kind="people_changed", text=text)
@@ -198,6 +204,7 @@ class ApprovalCommands:
             text = directory.set_supervisor(
                 self.db,
                 actor=me,
+                within=hr_scope(self.config, me).people(),  # only HR's organization's people
                 name=match["name"],
                 supervisor_name=match["supervisor"],
                 now=self.clock(),

@@ -78,7 +78,7 @@ class PolicyBot:
             lambda policy: organizations.hr_contact_of(config, policy.id, policy.meta.organization),
         )
         self.requests = RequestDialog(db, clock)
-        self.approvals = ApprovalCommands(db, library, self.requests, clock)
+        self.approvals = ApprovalCommands(db, library, self.requests, clock, config)
         self.publishing = PublishDialog(db, library, config, clock)
         self.dashboard = DashboardCommand(config, db, clock)
         self.reader = PolicyReader(db, library, clock)

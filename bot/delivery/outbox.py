@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, insert, or_, select, update
+from sqlalchemy import ColumnElement, case, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.messages import Reply, reply_from_dict, reply_to_dict
@@ -330,14 +330,16 @@ def deliver_to_console(db: Database, person_id: int, now: datetime) -> list[Repl
         return [reply_from_dict(row.reply) for row in rows]
 
 
-def undelivered(db: Database) -> list[Undelivered]:
-    """Messages that could not be delivered, oldest first."""
+def undelivered(db: Database, people: ColumnElement[bool] | None = None) -> list[Undelivered]:
+    """Messages that could not be delivered, oldest first (to the `people` rows, if given)."""
     query = (
         select(OutboxMessage, Person.name)
         .join(Person, OutboxMessage.person_id == Person.id)
         .where(OutboxMessage.status.in_(("unreachable", "failed")))
         .order_by(OutboxMessage.id)
     )
+    if people is not None:
+        query = query.where(people)
     with db.session() as session:
         return [
             Undelivered(

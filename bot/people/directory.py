@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select, true
 from sqlalchemy.orm import Session
 
 from bot.config import PersonSeed
@@ -35,6 +35,7 @@ class PersonInfo:
     department: str | None
     supervisor_id: int | None
     roles: frozenset[str]
+    organization: str | None = None  # app.yaml organization id; None: the default one
 
     def has(self, role: str) -> bool:
         return role in self.roles
@@ -50,6 +51,7 @@ def info(session: Session, person: Person) -> PersonInfo:
         person.department,
         person.supervisor_id,
         frozenset(roles),
+        person.organization,
     )
 
 
@@ -143,13 +145,20 @@ def person_on(db: Database, platform: str, external_id: str, now: datetime) -> P
         return info(session, person)
 
 
-def find(session: Session, name: str) -> Person:
-    """The person a handle or full name refers to; PeopleError when none or several do."""
+def find(session: Session, name: str, within: ColumnElement[bool] | None = None) -> Person:
+    """The person a handle or full name refers to; PeopleError when none or several do.
+
+    `within` limits the search to the people someone may see (an HR person's organization):
+    anyone else is "unknown", so a refusal never reveals that they exist.
+    """
     wanted = name.strip().lower()
-    person = session.scalars(select(Person).where(func.lower(Person.handle) == wanted)).first()
+    among = within if within is not None else true()
+    person = session.scalars(
+        select(Person).where(func.lower(Person.handle) == wanted, among)
+    ).first()
     if person is not None:
         return person
-    matches = list(session.scalars(select(Person).where(func.lower(Person.name) == wanted)))
+    matches = list(session.scalars(select(Person).where(func.lower(Person.name) == wanted, among)))
     if len(matches) == 1:
         return matches[0]
     if matches:
@@ -157,11 +166,19 @@ def find(session: Session, name: str) -> Person:
     raise PeopleError(f"I don't know anyone called {name!r}. Check the handle and try again.")
 
 
-def add_role(db: Database, *, actor: PersonInfo, name: str, role: str, now: datetime) -> str:
-    """Give someone a role (HR only); the sentence to show."""
+def add_role(
+    db: Database,
+    *,
+    actor: PersonInfo,
+    within: ColumnElement[bool],
+    name: str,
+    role: str,
+    now: datetime,
+) -> str:
+    """Give someone among the people `within` covers a role (HR only); the sentence to show."""
     _require_hr(actor)
     with db.session() as session:
-        person = find(session, name)
+        person = find(session, name, within)
         exists = session.scalars(
             select(PersonRole).where(PersonRole.person_id == person.id, PersonRole.role == role)
         ).first()
@@ -174,11 +191,19 @@ def add_role(db: Database, *, actor: PersonInfo, name: str, role: str, now: date
         return f"Done: {person.name} now has the role {role}."
 
 
-def remove_role(db: Database, *, actor: PersonInfo, name: str, role: str, now: datetime) -> str:
-    """Take a role away (HR only); the sentence to show."""
+def remove_role(
+    db: Database,
+    *,
+    actor: PersonInfo,
+    within: ColumnElement[bool],
+    name: str,
+    role: str,
+    now: datetime,
+) -> str:
+    """Take a role away from someone `within` covers (HR only); the sentence to show."""
     _require_hr(actor)
     with db.session() as session:
-        person = find(session, name)
+        person = find(session, name, within)
         if person.id == actor.id and role == "hr":
             raise PeopleError("You cannot remove your own HR role; ask another HR person.")
         removed = session.execute(
@@ -198,12 +223,20 @@ def remove_role(db: Database, *, actor: PersonInfo, name: str, role: str, now: d
 
 
 def set_supervisor(
-    db: Database, *, actor: PersonInfo, name: str, supervisor_name: str, now: datetime
+    db: Database,
+    *,
+    actor: PersonInfo,
+    within: ColumnElement[bool],
+    name: str,
+    supervisor_name: str,
+    now: datetime,
 ) -> str:
-    """Make someone another person's supervisor (HR only); refuses loops."""
+    """Make someone another person's supervisor, both among the people `within` covers (HR
+    only); refuses loops."""
     _require_hr(actor)
     with db.session() as session:
-        person, supervisor = find(session, name), find(session, supervisor_name)
+        person = find(session, name, within)
+        supervisor = find(session, supervisor_name, within)
         if person.id == supervisor.id:
             raise PeopleError("Nobody can be their own supervisor.")
         _refuse_loop(session, person, supervisor)

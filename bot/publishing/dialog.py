@@ -17,7 +17,8 @@ from bot.commands import Audience, Command
 from bot.config import Config
 from bot.messages import Attachment, Button, Incoming, Reply
 from bot.people.directory import PersonInfo
-from bot.policies.library import Library
+from bot.people.scope import hr_scope
+from bot.policies.library import Library, UnknownPolicy
 from bot.publishing import publisher
 from bot.publishing.draft import Draft
 from bot.publishing.publisher import PublishError
@@ -73,6 +74,10 @@ class PublishDialog:
                 text="Say which policy: 'publish la-crosse' (a new id creates a policy). "
                 "Options: --title, --effective, --note.",
             )
+        try:
+            self._refuse_outside(me, policy_id.lower())
+        except PublishError as error:
+            return Reply(kind="refused", text=f"Sorry, {error}")
         state = {"policy_id": policy_id.lower(), "options": options, "step": "document"}
         memory.remember(self.db, message, KEY, state, self.clock())
         return Reply(
@@ -88,7 +93,7 @@ class PublishDialog:
             return Reply(kind="refused", text=NOT_HR)
         try:
             document = _document(message)
-            draft = self._prepare(state, document)
+            draft = self._prepare(me, state, document)
         except (PublishError, DocumentError) as error:
             return Reply(
                 kind="publish_refused",
@@ -123,7 +128,7 @@ class PublishDialog:
         stored = state["document"]
         document = Document(stored["name"], stored["format"], stored["text"])
         try:
-            draft = self._prepare(state, document)
+            draft = self._prepare(me, state, document)
             if draft.based_on != state.get("based_on"):
                 raise PublishError(
                     f"version {draft.based_on} was published while this one waited. Send the "
@@ -142,14 +147,32 @@ class PublishDialog:
             data={"policy": result.policy_id, "version": result.number},
         )
 
-    def _prepare(self, state: dict[str, Any], document: Document) -> Draft:
+    def _refuse_outside(self, me: PersonInfo, policy_id: str) -> str | None:
+        """PublishError if the policy is another organization's; for a new policy, the
+        organization it will belong to (this HR person's), else None."""
+        scope = hr_scope(self.config, me)
+        try:
+            policy = self.library.policy(policy_id)
+        except UnknownPolicy:
+            return scope.home
+        if not scope.covers_policy(self.config, policy_id, policy.meta.organization):
+            raise PublishError(
+                f"the {policy.title} is another organization's policy, so you cannot publish "
+                "it. Only its own organization's HR can."
+            )
+        return None
+
+    def _prepare(self, me: PersonInfo, state: dict[str, Any], document: Document) -> Draft:
         options = state.get("options", {})
+        policy_id = str(state["policy_id"])
+        organization_id = self._refuse_outside(me, policy_id)  # checked again at each step
         return publisher.prepare(
             self.db,
             self.library,
             self.config,
             document,
-            policy_id=str(state["policy_id"]),
+            policy_id=policy_id,
+            organization_id=organization_id,
             title=options.get("title"),
             effective=options.get("effective"),
             note=options.get("note"),

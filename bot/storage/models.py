@@ -152,6 +152,10 @@ class UnansweredQuestion(Base):
     text: Mapped[str] = mapped_column(Text)
     best_score: Mapped[float] = mapped_column(Float)
     asked_at: Mapped[datetime]
+    # Set when HR dismissed it as "not a policy question": it leaves HR's list and counts, and
+    # the record stays (who dismissed it is in the audit log too).
+    dismissed_at: Mapped[datetime | None]
+    dismissed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
 
 
 class ChecklistDraft(Base):

@@ -23,6 +23,7 @@ from bot.hr_access.links import (
 from bot.hr_access.sessions import end_session, session_of, start_session
 from bot.messages import Incoming
 from bot.people import directory
+from bot.people.scope import hr_scope
 from bot.storage.models import Person
 from tests.conftest import Clock
 from tests.dashboard.conftest import SECRET
@@ -115,7 +116,9 @@ def test_a_link_of_someone_no_longer_hr_does_not_sign_in(app: App, clock: Clock)
     claim = read_token(
         SECRET.encode(), _link_token(app, "hana"), now=clock(), valid_for=TEN_MINUTES
     )
-    directory.remove_role(app.db, actor=_hr(app, "hal"), name="hana", role="hr", now=clock())
+    hal = _hr(app, "hal")
+    within = hr_scope(app.config, hal).people()
+    directory.remove_role(app.db, actor=hal, within=within, name="hana", role="hr", now=clock())
     with pytest.raises(LinkError, match="HR staff only"):
         start_session(app.db, app.config, claim, now=clock())
 

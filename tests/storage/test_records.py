@@ -190,7 +190,16 @@ def test_unanswered_questions_keep_no_identity_and_are_truncated(db: Database) -
         db, policy_id="la-crosse", text="x" * 100_000, best_score=0.2, now=NOW
     )
     columns = {column["name"] for column in inspect(db.engine).get_columns("unanswered_questions")}
-    assert columns == {"id", "policy_id", "text", "best_score", "asked_at"}
+    # Who asked is never kept; who dismissed it (HR, "not a policy question") is.
+    assert columns == {
+        "id",
+        "policy_id",
+        "text",
+        "best_score",
+        "asked_at",
+        "dismissed_at",
+        "dismissed_by_id",
+    }
     [row] = unanswered.list_unanswered(db)
     assert len(row.text) == unanswered.MAX_QUESTION_CHARS == 2_000
     assert (row.policy_id, row.best_score, row.asked_at) == ("la-crosse", 0.2, NOW)
