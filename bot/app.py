@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.config import Config, find_config_file, load_config
 from bot.conversation.core import PolicyBot, utc_now
 from bot.people.directory import seed_people
+from bot.people.organizations import DEFAULT_ORGANIZATION
 from bot.policies.library import Library, load_library
 from bot.storage.database import Database
 
@@ -33,6 +34,8 @@ def open_app(config_path: str | None = None, clock: Callable[[], datetime] = utc
     """
     config = load_config(find_config_file(config_path))
     db = Database(config.database_url)
+    default = config.organization_for_policy(config.default_policy)
+    db.context[DEFAULT_ORGANIZATION] = default.id if default else None
     try:
         db.migrate()
         library = load_library(db, config, clock)

@@ -4,7 +4,10 @@
 - department_director: a department director of the requester's department;
 - social_media_administrator: any social media administrator;
 plus whoever the approval was escalated to. Never the requester, and never someone who already
-decided another approval of the same request (two approvals mean two people).
+decided another approval of the same request (two approvals mean two people). Directors and
+administrators come from the requester's own organization as recorded: one deployment can serve
+several cities, and one city's administrator never decides another's requests. (People with no
+organization on record belong to the default organization.)
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.people.organizations import same_organization
 from bot.storage.models import Approval, Person, PersonRole
 
 _ROLE_PHRASES = {
@@ -47,7 +51,8 @@ def candidates(session: Session, requester: Person, role: str) -> list[Person]:
             query = query.where(
                 func.lower(Person.department) == (requester.department or "").lower()
             )
-        people = list(session.scalars(query))
+        same = same_organization(session, requester.organization)
+        people = list(session.scalars(query.where(same)))
     return [person for person in people if person.id != requester.id]
 
 

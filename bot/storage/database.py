@@ -261,6 +261,9 @@ class Database:
             reason = f"unknown kind of database ({error})"
             raise StorageError(f"cannot use the database at {self.where}: {reason}") from None
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+        # Facts about the deployment that records need to interpret rows (the default
+        # organization, for people with none on record), given to every session as its `info`.
+        self.context: dict[str, Any] = {}
         self._subscribers: dict[str, list[Callable[[], None]]] = {}
         self._autocommit_sessions = self._sessions
         if self._url.get_backend_name() != "sqlite":
@@ -308,7 +311,7 @@ class Database:
         """Yield a Session in a transaction: committed on success, rolled back on error.
 
         After the commit, the subscribers of each topic the work announced are called."""
-        with self._translated_errors(), self._sessions() as session:
+        with self._translated_errors(), self._sessions(info=self.context) as session:
             with session.begin():
                 yield session
             self._after_commit(session)
@@ -356,7 +359,8 @@ class Database:
         On a database server this saves the BEGIN and COMMIT round trips that :meth:`session`
         costs; the hot path of every message uses it. On SQLite it is :meth:`session`.
         """
-        with self._translated_errors(), self._autocommit_sessions() as session, session.begin():
+        sessions = self._autocommit_sessions
+        with self._translated_errors(), sessions(info=self.context) as session, session.begin():
             yield session
 
     def migrate(self) -> None:
