@@ -49,7 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="with --list: as JSON")
 
     serve = commands.add_parser("serve", help="serve Slack and Teams over HTTP")
-    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, for a proxy on this machine; "
+        "0.0.0.0 for every interface)",
+    )
     serve.add_argument(
         "--port",
         type=_port,

@@ -6,11 +6,11 @@ that is not one of the payloads below is refused here with a 400 and a reason in
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 from urllib.parse import parse_qs
 
+from adapters.json_body import JsonRefused, load_json
 from bot.storage.events import MAX_EVENT_ID_CHARS
 
 EVENT_TYPES = {"url_verification", "event_callback", "app_rate_limited"}
@@ -42,8 +42,8 @@ def payload_problem(content_type: str, body: str) -> str | None:
 
 def _json_object(text: str) -> dict[str, Any] | None:
     try:
-        value = json.loads(text)
-    except ValueError:
+        value = load_json(text)
+    except JsonRefused:
         return None
     return value if isinstance(value, dict) else None
 

@@ -45,6 +45,7 @@ from adapters.teams.activities import MalformedActivity
 from adapters.teams.channel import Activity, Channel, TurnLogic
 from adapters.teams.retry import ConnectorError, RetryPolicy, parse_retry_after, with_retries
 from adapters.teams.settings import TeamsSettings
+from bot.config import ConfigError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -73,6 +74,11 @@ class BotFrameworkGateway:
 
     def __init__(self, settings: TeamsSettings, *, token_provider: TokenProvider | None = None):
         """`token_provider` replaces Azure AD as the source of outbound tokens (for tests)."""
+        if settings.authentication != bool(settings.app_id):  # botbuilder infers it from the id
+            raise ConfigError(
+                "Teams settings disagree: authentication needs MICROSOFT_APP_ID, and "
+                "POLICYBOT_TEAMS_AUTH=off needs it empty"
+            )
         self._settings = settings
         credentials = (
             _FixedTokenFactory(settings.app_id, token_provider) if token_provider else None
@@ -83,6 +89,8 @@ class BotFrameworkGateway:
     async def authenticate(self, activity: Activity, authorization: str | None) -> Ticket:
         """Check the request's token; raises Unauthorized (401) or MalformedActivity (400)."""
         sdk_activity = _sdk_activity(activity)
+        if self._settings.authentication and not authorization:
+            raise Unauthorized("no Authorization header")
         try:
             result = await self._auth.authenticate_request(sdk_activity, authorization or None)
         except Exception as error:  # botbuilder raises PermissionError, jwt and key errors alike

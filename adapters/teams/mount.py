@@ -12,7 +12,7 @@ from adapters.outbox_worker import DeliveryFailed, OutboxWorker, RateLimited, Se
 from adapters.teams.endpoint import ROUTE, MessagesEndpoint
 from adapters.teams.gateway import BotFrameworkGateway, TokenProvider
 from adapters.teams.notifier import NEVER_MET, TeamsNotifier
-from adapters.teams.settings import APP_ID, TeamsSettings, settings_from_environ
+from adapters.teams.settings import AUTH, AUTH_OFF, TeamsSettings, settings_from_environ
 from adapters.teams.turns import TeamsTurns
 from bot.app import App
 from bot.delivery.outbox import OutboxItem
@@ -48,6 +48,7 @@ def mount_teams(
         on_cleanup=[stop],
         notifier=notifier,
         outbox=worker,
+        loopback_only=None if settings.authentication else f"{AUTH}={AUTH_OFF}",
     )
 
 
@@ -72,9 +73,10 @@ def banner(settings: TeamsSettings) -> list[str]:
     return [
         f"Teams: POST {ROUTE}",
         "!" * 72,
-        f"!! WARNING: TEAMS AUTHENTICATION IS OFF ({APP_ID} is empty).",
-        "!! Anyone who can reach this port can post as any user. Use this only on your",
-        "!! own machine with the Bot Framework Emulator; set MICROSOFT_APP_ID and",
-        "!! MICROSOFT_APP_PASSWORD for Teams.",
+        f"!! WARNING: TEAMS AUTHENTICATION IS OFF ({AUTH}={AUTH_OFF}).",
+        "!! Anyone who can reach this port can post as any user, so it listens on",
+        "!! loopback only. Use this only on your own machine with the Bot Framework",
+        f"!! Emulator; for Teams unset {AUTH} and set MICROSOFT_APP_ID and",
+        "!! MICROSOFT_APP_PASSWORD.",
         "!" * 72,
     ]

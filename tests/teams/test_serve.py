@@ -16,7 +16,7 @@ from adapters.server import load_mounts
 from adapters.teams.mount import TeamsMount
 from bot.app import App
 from bot.config import ConfigError
-from tests.teams.conftest import BOT, FakeConnector
+from tests.teams.conftest import AUTH_OFF, BOT, FakeConnector
 
 READY_WITHIN_SECONDS = 60
 
@@ -31,7 +31,11 @@ def free_port() -> int:
 async def served(config_file: Path) -> AsyncIterator[tuple[str, str]]:
     """`policybot serve` running in its own process; yields its URL and what it printed."""
     port = free_port()
-    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(Path.home())}
+    environment = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(Path.home()),
+        **AUTH_OFF,
+    }
     if "POLICYBOT_DATABASE_URL" in os.environ:  # the PostgreSQL pass: the test's own database
         environment["POLICYBOT_DATABASE_URL"] = os.environ["POLICYBOT_DATABASE_URL"]
     process = await asyncio.create_subprocess_exec(
@@ -87,7 +91,7 @@ async def test_policybot_serve_answers_teams_and_warns_loudly_that_authenticatio
     served: tuple[str, str], connector: FakeConnector
 ) -> None:
     url, banner = served
-    assert "WARNING: TEAMS AUTHENTICATION IS OFF (MICROSOFT_APP_ID is empty)" in banner
+    assert "WARNING: TEAMS AUTHENTICATION IS OFF (POLICYBOT_TEAMS_AUTH=off)" in banner
     activity = {
         "type": "message",
         "id": "e2e-1",
@@ -129,9 +133,9 @@ def test_the_banner_names_the_bot_when_authentication_is_on(app: App) -> None:
             },
             "MICROSOFT_APP_TENANT_ID",
         ),
-        ({"POLICYBOT_TEAMS_OPENID_METADATA_URL": "http://x/"}, "POLICYBOT_TEAMS_TOKEN_ISSUER"),
-        ({"POLICYBOT_TEAMS_SEND_ATTEMPTS": "0"}, "POLICYBOT_TEAMS_SEND_ATTEMPTS"),
-        ({"POLICYBOT_TEAMS_RETRY_MAX_SECONDS": "soon"}, "POLICYBOT_TEAMS_RETRY_MAX_SECONDS"),
+        ({**AUTH_OFF, "POLICYBOT_TEAMS_OPENID_METADATA_URL": "http://x/"}, "POLICYBOT_TEAMS_TOKEN_ISSUER"),
+        ({**AUTH_OFF, "POLICYBOT_TEAMS_SEND_ATTEMPTS": "0"}, "POLICYBOT_TEAMS_SEND_ATTEMPTS"),
+        ({**AUTH_OFF, "POLICYBOT_TEAMS_RETRY_MAX_SECONDS": "soon"}, "POLICYBOT_TEAMS_RETRY_MAX_SECONDS"),
     ],
 )
 def test_a_wrong_setting_is_refused_naming_the_variable(
