@@ -17,6 +17,9 @@ import yaml
 CONFIG_ENV = "POLICYBOT_CONFIG"
 DATABASE_URL_ENV = "POLICYBOT_DATABASE_URL"
 DEFAULT_HR_CONTACT = "your Human Resources department"
+# Where Teams keeps files sent to a bot in a personal chat: the sender's OneDrive for Business,
+# on SharePoint Online (Teams bots receive no files in GCC High, DoD or 21Vianet clouds).
+DEFAULT_TEAMS_FILE_HOSTS = ("*.sharepoint.com",)
 
 
 class ConfigError(ValueError):
@@ -48,11 +51,13 @@ class PlatformSettings:
 
     `routes` maps a Slack workspace (team id) or a Teams tenant id to an organization id; a
     workspace not listed gets `default_organization`, or the deployment's default policy.
+    `file_hosts` (Teams) are the hosts files sent in chat may be downloaded from.
     """
 
     enabled: bool = False
     routes: tuple[tuple[str, str], ...] = ()
     default_organization: str | None = None
+    file_hosts: tuple[str, ...] = ()
 
     def organization_id(self, workspace: str | None) -> str | None:
         """The organization a workspace or tenant belongs to, if the configuration says."""
@@ -145,7 +150,9 @@ class Config:
     matcher: MatcherSettings = field(default_factory=MatcherSettings)
     organizations: tuple[Organization, ...] = ()
     slack: PlatformSettings = field(default_factory=PlatformSettings)
-    teams: PlatformSettings = field(default_factory=PlatformSettings)
+    teams: PlatformSettings = field(
+        default_factory=lambda: PlatformSettings(file_hosts=DEFAULT_TEAMS_FILE_HOSTS)
+    )
     people: tuple[PersonSeed, ...] = ()
     approvals: ApprovalSettings = field(default_factory=ApprovalSettings)
     acknowledgements: AcknowledgementSettings = field(default_factory=AcknowledgementSettings)
@@ -243,7 +250,9 @@ def _build(raw: dict[str, Any], base: Path, source: str) -> Config:
         matcher=_matcher(raw.get("matcher"), source),
         organizations=organizations,
         slack=_platform(raw.get("slack"), f"{source}: slack", "workspaces", known_ids),
-        teams=_platform(raw.get("teams"), f"{source}: teams", "tenants", known_ids),
+        teams=_platform(
+            raw.get("teams"), f"{source}: teams", "tenants", known_ids, DEFAULT_TEAMS_FILE_HOSTS
+        ),
         people=_people(raw.get("people"), source, known_ids),
         approvals=_approvals(raw.get("approvals"), source),
         acknowledgements=_acknowledgements(raw.get("acknowledgements"), source),
@@ -469,14 +478,29 @@ def _person(raw: Any, where: str) -> PersonSeed:
     )
 
 
-def _platform(raw: Any, where: str, routes_key: str, known_ids: set[str]) -> PlatformSettings:
-    """A platform section: enabled, its workspace (or tenant) routes and default organization."""
+def _platform(
+    raw: Any,
+    where: str,
+    routes_key: str,
+    known_ids: set[str],
+    file_hosts: tuple[str, ...] | None = None,
+) -> PlatformSettings:
+    """A platform section: enabled, its workspace (or tenant) routes and default organization,
+    and (Teams) the hosts files may be downloaded from; their form is checked by the adapter."""
     section = _section(raw, where)
-    unknown = sorted(set(section) - {"enabled", routes_key, "default_organization"})
+    known = ["enabled", routes_key, "default_organization"]
+    if file_hosts is not None:
+        known.append("file_hosts")
+    unknown = sorted(set(section) - set(known))
     if unknown:
         raise ConfigError(
             f"{where}: unknown setting(s) {', '.join(map(str, unknown))}; known settings are "
-            f"enabled, {routes_key}, default_organization"
+            f"{', '.join(known)}"
+        )
+    hosts = section.get("file_hosts", file_hosts or ())
+    if not isinstance(hosts, (list, tuple)) or not all(isinstance(h, str) for h in hosts):
+        raise ConfigError(
+            f"{where}.file_hosts must be a list of host names, such as [*.sharepoint.com]"
         )
     enabled = section.get("enabled", bool(section))
     if not isinstance(enabled, bool):
@@ -489,7 +513,7 @@ def _platform(raw: Any, where: str, routes_key: str, known_ids: set[str]) -> Pla
     default = section.get("default_organization")
     if default is not None:
         default = _organization_ref(default, f"{where}.default_organization", known_ids)
-    return PlatformSettings(enabled, tuple(pairs), default)
+    return PlatformSettings(enabled, tuple(pairs), default, tuple(hosts))
 
 
 def _organization_ref(value: Any, where: str, known_ids: set[str]) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from adapters.downloads import AllowedHosts
 from adapters.mounting import Mount
 from adapters.outbox_worker import DeliveryFailed, OutboxWorker, RateLimited, Send
 from adapters.teams.endpoint import ROUTE, MessagesEndpoint
@@ -15,6 +16,7 @@ from adapters.teams.notifier import NEVER_MET, TeamsNotifier
 from adapters.teams.settings import AUTH, AUTH_OFF, TeamsSettings, settings_from_environ
 from adapters.teams.turns import TeamsTurns
 from bot.app import App
+from bot.config import ConfigError
 from bot.delivery.outbox import OutboxItem
 
 
@@ -34,8 +36,9 @@ def mount_teams(
     `token_provider` replaces Azure AD as the source of the bot's outbound tokens (tests).
     """
     settings = settings_from_environ(environ)
+    file_hosts = _file_hosts(app)
     gateway = BotFrameworkGateway(settings, token_provider=token_provider)
-    turns = TeamsTurns(app)
+    turns = TeamsTurns(app, file_hosts)
     endpoint = MessagesEndpoint(gateway, turns)
     notifier = TeamsNotifier(app, gateway)
     worker = OutboxWorker(app, "teams", teams_sender(notifier))
@@ -50,6 +53,14 @@ def mount_teams(
         outbox=worker,
         loopback_only=None if settings.authentication else f"{AUTH}={AUTH_OFF}",
     )
+
+
+def _file_hosts(app: App) -> AllowedHosts:
+    """app.yaml's teams.file_hosts, each checked; a malformed one is a ConfigError naming it."""
+    try:
+        return AllowedHosts(app.config.teams.file_hosts)
+    except ValueError as error:
+        raise ConfigError(f"{app.config.source}: teams.file_hosts: {error}") from None
 
 
 def teams_sender(notifier: TeamsNotifier) -> Send:

@@ -92,6 +92,15 @@ class PolicyBot:
             log.warning("the database is unavailable: %s", error)
             return [records_unavailable()]
 
+    def awaits_document(self, message: Incoming) -> bool:
+        """Whether a file this person sends here would be read (their publication waits for
+        it); adapters download files only then. False when the database cannot say."""
+        try:
+            return self.publishing.awaits_document(message, self.approvals.me(message))
+        except _DATABASE_DOWN as error:
+            log.warning("the database is unavailable: %s", error)
+            return False
+
     def _handle(self, message: Incoming) -> list[Reply]:
         underway = read_underway(self.db, message)
         self.library.refresh(self.db, underway.library_signature)

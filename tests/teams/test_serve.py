@@ -133,9 +133,15 @@ def test_the_banner_names_the_bot_when_authentication_is_on(app: App) -> None:
             },
             "MICROSOFT_APP_TENANT_ID",
         ),
-        ({**AUTH_OFF, "POLICYBOT_TEAMS_OPENID_METADATA_URL": "http://x/"}, "POLICYBOT_TEAMS_TOKEN_ISSUER"),
+        (
+            {**AUTH_OFF, "POLICYBOT_TEAMS_OPENID_METADATA_URL": "http://x/"},
+            "POLICYBOT_TEAMS_TOKEN_ISSUER",
+        ),
         ({**AUTH_OFF, "POLICYBOT_TEAMS_SEND_ATTEMPTS": "0"}, "POLICYBOT_TEAMS_SEND_ATTEMPTS"),
-        ({**AUTH_OFF, "POLICYBOT_TEAMS_RETRY_MAX_SECONDS": "soon"}, "POLICYBOT_TEAMS_RETRY_MAX_SECONDS"),
+        (
+            {**AUTH_OFF, "POLICYBOT_TEAMS_RETRY_MAX_SECONDS": "soon"},
+            "POLICYBOT_TEAMS_RETRY_MAX_SECONDS",
+        ),
     ],
 )
 def test_a_wrong_setting_is_refused_naming_the_variable(
