@@ -17,8 +17,8 @@ from bot.hr_access.reads import APPROVAL_GROUPS
 from bot.hr_access.sessions import SessionInfo
 from bot.policies.library import UnknownPolicy
 from bot.policies.phrasings import PhrasingError, add_phrasing
+from bot.storage.rows import is_row_id
 
-MAX_ROW_ID = 2**63 - 1  # the largest id SQLite and PostgreSQL (bigint) store
 DONE = {
     "phrasing": "Phrasing added: the bot answers with it from the next question on.",
 }
@@ -119,7 +119,7 @@ class Views:
 
     async def approval(self, request: web.Request, session: SessionInfo) -> web.StreamResponse:
         request_id = int(request.match_info["request_id"])
-        if request_id > MAX_ROW_ID:  # no such row, and more than the database's integers hold
+        if not is_row_id(request_id):  # no such row, and past what the database's ids hold
             return self._not_found(session, f"There is no request #{request_id}.")
         context = await asyncio.to_thread(pages.approval, self.app, request_id)
         if context is None:

@@ -221,6 +221,8 @@ def _fuzz(
 
 KNOWN = [  # each was a 500 with a traceback
     ("GET", "/dashboard/approvals/99999999999999999999999", "", b"", 404),
+    ("GET", "/dashboard/approvals/2147483648", "", b"", 404),  # past PostgreSQL's integer
+    ("GET", "/dashboard/approvals/0", "", b"", 404),
     ("POST", "/dashboard/sign-in", "multipart/form-data; boundary=xx", b"", 415),
     ("POST", "/dashboard/sign-in", "multipart/form-data", b"--a\r\n", 415),
     ("POST", "/dashboard/policies/la-crosse/remind", "multipart/form-data; boundary=xx",
