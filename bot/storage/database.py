@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from bot.storage.liveness import check_connections_on_checkout
+from bot.storage.sqlite_file import guard_file
 
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
@@ -227,6 +228,8 @@ def _create_engine(url: URL, path: Path | None) -> Engine:
     pool_args: dict[str, Any] = {"poolclass": StaticPool} if in_memory else {}
     engine = create_engine(url, connect_args=sqlite_args, **pool_args)
     event.listen(engine, "connect", _on_sqlite_connect(in_memory))
+    if path is not None:
+        guard_file(engine, path, StorageError)
     return engine
 
 
