@@ -3,7 +3,8 @@
 Python's json module recurses once per level: a body of 100,000 opening brackets raised
 RecursionError, a 500 with a traceback, before any signature or token was checked. Real
 payloads nest about a dozen levels (a Slack message's blocks, a Teams card); deeper is refused
-as malformed before it is parsed.
+as malformed before it is parsed. So is a NUL character (`\u0000`): neither platform sends one,
+and PostgreSQL stores none (a Teams name holding one was a 500 there).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 MAX_DEPTH = 64
 _STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)  # an unescaped \u0000
 _STEP = str.maketrans({"[": "+", "{": "+", "]": "-", "}": "-"})
 
 
@@ -34,6 +36,8 @@ def load_json(text: str, max_depth: int = MAX_DEPTH) -> Any:
     openings = text.count("[") + text.count("{")  # few: cannot nest deeper, skip the scan
     if openings > max_depth and nesting_depth(text) > max_depth:
         raise JsonRefused(f"the JSON nests deeper than {max_depth} levels")
+    if "\\u0000" in text.lower() and _NUL.search(text):
+        raise JsonRefused("the JSON holds a NUL character")
     try:
         return json.loads(text)
     except (ValueError, RecursionError):

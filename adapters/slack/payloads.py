@@ -30,6 +30,8 @@ def payload_problem(content_type: str, body: str) -> str | None:
         return _event_problem(body)
     if content_type == "application/x-www-form-urlencoded":
         form = parse_qs(body, keep_blank_values=True)
+        if any("\x00" in value for values in form.values() for value in values):
+            return "a form field holds a NUL character"
         if "payload" in form:
             return _interactive_problem(form["payload"][0])
         if "command" in form:

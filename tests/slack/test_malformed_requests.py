@@ -97,3 +97,18 @@ async def test_a_request_signed_299_seconds_ago_is_still_accepted(served: Served
         timestamp=int(time.time()) - 299,
     )
     assert response.status == 200
+
+
+async def test_a_nul_character_in_an_event_or_a_command_is_refused(served: Served) -> None:
+    """PostgreSQL stores no NUL: an id holding one would fail there after the ack."""
+    event = await served.event(
+        {"type": "message", "channel_type": "im", "channel": "D1", "user": "U1\u0000",
+         "text": "ack", "ts": "1.0"}, "EvNul1",
+    )  # fmt: skip
+    assert event.status == 400
+    form = {"command": "/policy", "text": "ack", "user_id": "U1\x00", "channel_id": "C1",
+            "response_url": served.fake.response_url()}  # fmt: skip
+    command = await served.post(urlencode(form), "application/x-www-form-urlencoded")
+    assert command.status == 400
+    await served.idle()
+    assert served.fake.of("chat.postMessage") == [] and served.fake.responses == []
