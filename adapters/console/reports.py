@@ -15,6 +15,7 @@ from bot.approvals import authorizations
 from bot.conversation import feedback, unanswered
 from bot.delivery import outbox
 from bot.storage import audit
+from knowledge.text import without_direction_controls
 
 
 def run_report(app: App, args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
@@ -249,5 +250,7 @@ def write_table(
 
 
 def csv_safe(cell: str) -> str:
-    """Keep a spreadsheet from running a question typed as a formula ("=HYPERLINK(...)")."""
+    """Keep a spreadsheet from running a question typed as a formula ("=HYPERLINK(...)"), and
+    from showing it in another order than typed (direction controls removed)."""
+    cell = without_direction_controls(cell)
     return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

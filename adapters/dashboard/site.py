@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 from aiohttp import web
 
 from bot.app import App
@@ -21,6 +22,7 @@ from bot.hr_access.sessions import (
     session_of,
     start_session,
 )
+from knowledge.text import without_direction_controls
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -57,6 +59,7 @@ class Site:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            finalize=_as_typed,
         )
         self.templates.filters["when"] = _when
 
@@ -191,3 +194,11 @@ async def read_form(request: web.Request) -> Any:
         return await request.post()
     except (ValueError, UnicodeDecodeError):
         raise web.HTTPBadRequest(text="the form could not be read") from None
+
+
+def _as_typed(value: Any) -> Any:
+    """Every value a page shows, without bidirectional controls: a question's U+202E made
+    "evil" read "live" on HR's page."""
+    if isinstance(value, markupsafe.Markup):
+        return markupsafe.Markup(without_direction_controls(str(value)))
+    return without_direction_controls(value) if isinstance(value, str) else value

@@ -22,7 +22,7 @@ from bot.conversation.answers import answer_reply, clause_reply
 from bot.conversation.help import help_reply
 from bot.conversation.underway import Underway, read_underway
 from bot.hr_access.links import DashboardCommand
-from bot.messages import Button, Incoming, Reply
+from bot.messages import Button, Incoming, Reply, shown_as_typed
 from bot.policies.library import Library, UnknownPolicy
 from bot.publishing.announcements import change_lines
 from bot.publishing.dialog import PublishDialog
@@ -87,7 +87,7 @@ class PolicyBot:
         """Everything the bot says in response to one message; an apology if the database
         cannot be reached (each change is its own transaction, so what was recorded stays)."""
         try:
-            return self._handle(message)
+            return [shown_as_typed(reply) for reply in self._handle(message)]
         except _DATABASE_DOWN as error:
             log.warning("the database is unavailable: %s", error)
             return [records_unavailable()]

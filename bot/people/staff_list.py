@@ -24,6 +24,7 @@ from bot.config import ROLES, normalize_role
 from bot.storage.database import Database
 from bot.storage.models import AuditEntry, Person, PersonIdentity, PersonRole
 from bot.storage.rows import utc
+from knowledge.text import without_direction_controls
 
 REQUIRED = ("handle", "name")
 COLUMNS = frozenset(
@@ -139,8 +140,8 @@ def _row(
     return Row(
         line,
         handle,
-        cells["name"],
-        cells.get("department") or None,
+        without_direction_controls(cells["name"]).strip(),
+        without_direction_controls(cells.get("department", "")).strip() or None,
         supervisor,
         tuple(dict.fromkeys(roles or ["employee"])),
         identities,
