@@ -19,8 +19,9 @@ def run_import(app: App, path: str, stdout: TextIO = sys.stdout) -> int:
     The file is streamed, never read whole; only a regular file of at most MAX_FILE_BYTES is
     opened (a device such as /dev/zero or a FIFO would never end)."""
     try:
-        size = os.stat(path).st_size
-        if not stat.S_ISREG(os.stat(path).st_mode):
+        found = os.stat(path)
+        size = found.st_size
+        if not stat.S_ISREG(found.st_mode):
             raise StaffListError(f"{path} is not a regular file")
         if size > MAX_FILE_BYTES:
             raise StaffListError(
