@@ -34,8 +34,8 @@ LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 FORMATS = ("text", "json")
 OWN_LOGGERS = ("policybot", "adapters", "bot", "knowledge")
 CHATTY_LOGGERS = ("slack_bolt", "policybot.slack.bolt", "slack_sdk", "botbuilder", "botframework",
-                  "msrest", "urllib3", "msal", "aiohttp", "sqlalchemy", "alembic", "psycopg",
-                  "asyncio")  # fmt: skip
+                  "msrest", "microsoft_agents", "msal", "urllib3", "aiohttp", "sqlalchemy",
+                  "alembic", "psycopg", "asyncio")  # fmt: skip
 _SECRET_SHAPES = re.compile(
     r"xox[a-z]-[A-Za-z0-9-]+"  # Slack bot, user and app tokens
     r"|xapp-[A-Za-z0-9-]+"

@@ -1,7 +1,10 @@
 """The deployment's configuration (app.yaml), validated at start with errors a person can act on.
 
 Secrets never live in the file: they come from environment variables. Without an app.yaml the
-bot runs on the embedded defaults (SQLite in ./var, both seed policies).
+bot runs on the embedded defaults: both seed policies, and SQLite in the person's own data folder
+(`user_database_path`), never in whatever folder it was started from (a second folder would
+have meant a second, empty database: earlier acknowledgements looked lost) nor in the system's
+/var (where `var/` relative to / would have put it).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+from platformdirs import user_data_path
 
 CONFIG_ENV = "POLICYBOT_CONFIG"
 DATABASE_URL_ENV = "POLICYBOT_DATABASE_URL"
@@ -57,12 +61,17 @@ class PlatformSettings:
     enabled: bool = False
     routes: tuple[tuple[str, str], ...] = ()
     default_organization: str | None = None
+    sdk: str | None = None  # Teams only: the SDK its gateway runs on (one of TEAMS_SDKS)
     file_hosts: tuple[str, ...] = ()
 
     def organization_id(self, workspace: str | None) -> str | None:
         """The organization a workspace or tenant belongs to, if the configuration says."""
         return dict(self.routes).get(workspace or "", self.default_organization)
 
+
+# Teams' SDKs: the Microsoft 365 Agents SDK (supported; the default, README "The SDK") and the
+# Bot Framework SDK (botbuilder, out of support since 2025-12-31).
+TEAMS_SDKS = ("agents", "botbuilder")
 
 ROLES = ("employee", "supervisor", "department_director", "social_media_administrator", "hr")
 ROLE_ALIASES = {
@@ -189,10 +198,17 @@ def find_config_file(explicit: str | None = None) -> Path | None:
     return local if local.exists() else None
 
 
+def user_database_path() -> Path:
+    """The SQLite file used when no app.yaml says where: in the person's data folder, by the
+    platform's convention ($XDG_DATA_HOME or ~/.local/share on Linux, ~/Library/Application
+    Support on macOS, %LOCALAPPDATA% on Windows)."""
+    return user_data_path("policybot", appauthor=False) / "policybot.sqlite3"
+
+
 def load_config(path: Path | None) -> Config:
     """Read and validate the configuration; None means the embedded defaults."""
     if path is None:
-        raw: dict[str, Any] = {}
+        raw: dict[str, Any] = {"database": {"path": str(user_database_path())}}
         base, source = Path.cwd(), "embedded defaults"
     else:
         raw = _read(path)
@@ -251,7 +267,12 @@ def _build(raw: dict[str, Any], base: Path, source: str) -> Config:
         organizations=organizations,
         slack=_platform(raw.get("slack"), f"{source}: slack", "workspaces", known_ids),
         teams=_platform(
-            raw.get("teams"), f"{source}: teams", "tenants", known_ids, DEFAULT_TEAMS_FILE_HOSTS
+            raw.get("teams"),
+            f"{source}: teams",
+            "tenants",
+            known_ids,
+            TEAMS_SDKS,
+            file_hosts=DEFAULT_TEAMS_FILE_HOSTS,
         ),
         people=_people(raw.get("people"), source, known_ids),
         approvals=_approvals(raw.get("approvals"), source),
@@ -483,25 +504,32 @@ def _platform(
     where: str,
     routes_key: str,
     known_ids: set[str],
+    sdks: tuple[str, ...] = (),
+    *,
     file_hosts: tuple[str, ...] | None = None,
 ) -> PlatformSettings:
     """A platform section: enabled, its workspace (or tenant) routes and default organization,
-    and (Teams) the hosts files may be downloaded from; their form is checked by the adapter."""
+    where `sdks` are offered, which one serves it (the first is the default), and where
+    `file_hosts` is given (Teams), the hosts files may be downloaded from (their form is
+    checked by the adapter)."""
     section = _section(raw, where)
-    known = ["enabled", routes_key, "default_organization"]
+    keys = ["enabled", routes_key, "default_organization"] + (["sdk"] if sdks else [])
     if file_hosts is not None:
-        known.append("file_hosts")
-    unknown = sorted(set(section) - set(known))
+        keys.append("file_hosts")
+    unknown = sorted(set(section) - set(keys))
     if unknown:
         raise ConfigError(
             f"{where}: unknown setting(s) {', '.join(map(str, unknown))}; known settings are "
-            f"{', '.join(known)}"
+            f"{', '.join(keys)}"
         )
     hosts = section.get("file_hosts", file_hosts or ())
     if not isinstance(hosts, (list, tuple)) or not all(isinstance(h, str) for h in hosts):
         raise ConfigError(
             f"{where}.file_hosts must be a list of host names, such as [*.sharepoint.com]"
         )
+    sdk = section.get("sdk", sdks[0]) if sdks else None
+    if sdk not in (sdks or (None,)):
+        raise ConfigError(f"{where}.sdk must be {' or '.join(sdks)} (got {sdk!r})")
     enabled = section.get("enabled", bool(section))
     if not isinstance(enabled, bool):
         raise ConfigError(f"{where}.enabled must be true or false (got {enabled!r})")
@@ -513,7 +541,7 @@ def _platform(
     default = section.get("default_organization")
     if default is not None:
         default = _organization_ref(default, f"{where}.default_organization", known_ids)
-    return PlatformSettings(enabled, tuple(pairs), default, tuple(hosts))
+    return PlatformSettings(enabled, tuple(pairs), default, sdk, tuple(hosts))
 
 
 def _organization_ref(value: Any, where: str, known_ids: set[str]) -> str:

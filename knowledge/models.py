@@ -10,7 +10,13 @@ from knowledge.text import sentences
 
 @dataclass(frozen=True)
 class Clause:
-    """One citable unit of a policy: a numbered clause, a bullet, or a paragraph of prose."""
+    """One citable unit of a policy: a numbered clause, a bullet, or a paragraph of prose.
+
+    `label` is how a person cites it ("clause 9", "§ 37.23(C)(1)", "preamble"); `number` the
+    document's number for it ("37.23(C)(1)"; "¶2" or "3 > •1" where nothing is printed);
+    `level` its depth in the numbering (0 outermost); `heading` the section it sits under;
+    `marker` its own number as printed ("(C)", "1.", "§ 37.20"; "•" for a bullet).
+    """
 
     policy_id: str
     id: str
@@ -20,6 +26,10 @@ class Clause:
     position: int
     phrasings: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
+    number: str = ""
+    level: int = 0
+    heading: str = ""
+    marker: str = ""
 
     @property
     def sentences(self) -> list[str]:

@@ -10,6 +10,7 @@ entry. A version whose clauses did not change asks nobody to acknowledge again.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -32,6 +33,7 @@ from knowledge.documents import Document
 from knowledge.models import Clause, Policy, PolicyMetadata
 from knowledge.parser import ParseError, parse_clauses
 from knowledge.sources import seed_sources
+from knowledge.structure.review import structure_warnings
 
 POLICY_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,47}")
 MIN_WORDS = 30
@@ -86,6 +88,7 @@ def prepare(
         effective=(effective or "").strip() or None,
         note=(note or "").strip() or None,
         warning=_unfamiliar(current, clauses),
+        structure=tuple(structure_warnings(clauses, current.clauses if current else None)),
         includes_unassigned=organization == config.organization_for_policy(config.default_policy),
     )
 
@@ -342,10 +345,27 @@ def preview_text(draft: Draft) -> str:
             "to acknowledge again."
         )
     lines.append("Clauses as I read them:")
-    lines.extend(f"  {clause.label}: {_first_words(clause.text)}" for clause in draft.clauses)
+    lines.extend(clause_tree(draft.clauses))
     if draft.warning:
         lines.append(f"Warning: {draft.warning}")
+    if draft.structure:
+        lines.append("Check the structure before publishing:")
+        lines.extend(f"  ! {warning}" for warning in draft.structure)
+    else:
+        lines.append("Structure: nothing looks out of place.")
     return "\n".join(lines)
+
+
+def clause_tree(clauses: Sequence[Clause]) -> list[str]:
+    """The clauses as the document nests them: each section heading once, then its clauses,
+    indented by depth, each with its label and first words."""
+    lines, heading = [], ""
+    for clause in clauses:
+        if clause.heading and clause.heading != heading:
+            lines.append(f"  {'  ' * max(clause.level - 1, 0)}{clause.heading}")
+        heading = clause.heading
+        lines.append(f"  {'  ' * clause.level}{clause.label}: {_first_words(clause.text)}")
+    return lines
 
 
 def outcome_text(result: Published, draft: Draft) -> str:
