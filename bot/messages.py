@@ -7,8 +7,10 @@ path through the bot can be driven from the keyboard as well.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
+
+from knowledge.text import without_direction_controls
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,24 @@ class Reply:
 FEEDBACK_PROMPT = "Was this helpful?"
 
 
+def shown_as_typed(reply: Reply) -> Reply:
+    """The reply without bidirectional controls in anything a person reads (text, title,
+    notes, button labels): people's words and names shown to someone else read in the order
+    they were typed, whatever controls they carried."""
+    clean = without_direction_controls
+    return replace(
+        reply,
+        text=clean(reply.text),
+        title=None if reply.title is None else clean(reply.title),
+        notes=tuple(clean(note) for note in reply.notes),
+        buttons=tuple(replace(b, label=clean(b.label)) for b in reply.buttons),
+    )
+
+
 def reply_to_dict(reply: Reply) -> dict[str, Any]:
-    """A reply as plain JSON data, to keep in the outbox until it is delivered."""
+    """A reply as plain JSON data, to keep in the outbox until it is delivered (to someone
+    else than the person whose words it may carry: without direction controls)."""
+    reply = shown_as_typed(reply)
     return {
         "kind": reply.kind,
         "text": reply.text,

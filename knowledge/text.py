@@ -13,7 +13,13 @@ import snowballstemmer  # type: ignore[import-untyped]
 _BREAK_TAG = re.compile(r"<\s*(br|/p|p|/div|div|/li|tr|/tr|h[1-6]|/h[1-6])\b[^>]*>", re.IGNORECASE)
 _LIST_TAG = re.compile(r"<\s*li\b[^>]*>", re.IGNORECASE)
 _ANY_TAG = re.compile(r"<[^<>]{0,500}>")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff"
+    r"\u061c\u202a-\u202e\u2066-\u2069]"
+)
+# Marks, embeddings, overrides and isolates that reorder how text is shown: U+202E made a
+# question's "evil" read "live" on HR's page. None is needed to read English policy questions.
+_DIRECTION_CONTROLS = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\[(“\"‘']?[A-Z0-9])")
 
@@ -93,6 +99,11 @@ def markup_to_text(raw: str) -> str:
 def clean_control(text: str) -> str:
     """Drop control and zero-width characters that terminals, chat apps and PDFs leave behind."""
     return _CONTROL.sub(" ", text)
+
+
+def without_direction_controls(text: str) -> str:
+    """The text with its bidirectional controls removed, so it shows in the order typed."""
+    return _DIRECTION_CONTROLS.sub("", text)
 
 
 def fold(text: str) -> str:

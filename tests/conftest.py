@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import OperationalError
@@ -28,6 +29,13 @@ from bot.storage import default_url
 from bot.storage.database import normalized_url
 
 TEST_DATABASE_ENV = "POLICYBOT_TEST_DATABASE_URL"
+
+# In CI (CI=true) every hypothesis test runs the same examples each time, so a failure there is
+# a failure of the change under test, reproducible, never a new random draw; on a developer's
+# machine the draws vary, which is how they find new cases.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 def pytest_configure(config: pytest.Config) -> None:

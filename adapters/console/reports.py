@@ -28,6 +28,7 @@ from bot.hr_access.citations import Citations
 from bot.hr_access.reads import audit_in, requests_in
 from bot.people.scope import Scope, ScopeError, operator_scope
 from bot.policies.library import UnknownPolicy
+from knowledge.text import without_direction_controls
 
 
 def run_report(app: App, args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
@@ -361,5 +362,7 @@ def _write_json(data: Any, stdout: TextIO) -> None:
 
 
 def csv_safe(cell: str) -> str:
-    """Keep a spreadsheet from running a question typed as a formula ("=HYPERLINK(...)")."""
+    """Keep a spreadsheet from running a question typed as a formula ("=HYPERLINK(...)"), and
+    from showing it in another order than typed (direction controls removed)."""
+    cell = without_direction_controls(cell)
     return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

@@ -22,7 +22,7 @@ from bot.conversation.answers import answer_reply, clause_reply
 from bot.conversation.help import help_reply
 from bot.conversation.underway import Underway, read_underway
 from bot.hr_access.links import DashboardCommand
-from bot.messages import Button, Incoming, Reply
+from bot.messages import Button, Incoming, Reply, shown_as_typed
 from bot.people import organizations
 from bot.policies.library import Library, UnknownPolicy
 from bot.policies.reading import PolicyReader
@@ -98,10 +98,19 @@ class PolicyBot:
         """Everything the bot says in response to one message; an apology if the database
         cannot be reached (each change is its own transaction, so what was recorded stays)."""
         try:
-            return self._handle(message)
+            return [shown_as_typed(reply) for reply in self._handle(message)]
         except _DATABASE_DOWN as error:
             log.warning("the database is unavailable: %s", error)
             return [records_unavailable()]
+
+    def awaits_document(self, message: Incoming) -> bool:
+        """Whether a file this person sends here would be read (their publication waits for
+        it); adapters download files only then. False when the database cannot say."""
+        try:
+            return self.publishing.awaits_document(message, self.approvals.me(message))
+        except _DATABASE_DOWN as error:
+            log.warning("the database is unavailable: %s", error)
+            return False
 
     def _handle(self, message: Incoming) -> list[Reply]:
         underway = read_underway(self.db, message)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from bot.storage.liveness import check_connections_on_checkout
+from bot.storage.sqlite_file import guard_file
 
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
@@ -209,7 +210,10 @@ def _on_sqlite_connect(in_memory: bool) -> Any:
 
 
 def _create_engine(url: URL, path: Path | None) -> Engine:
-    """Build the engine; SQLite gets thread sharing, a busy timeout and its connect hook."""
+    """Build the engine; SQLite gets thread sharing, a busy timeout and its connect hook.
+
+    Errors never show their statement's parameters (people's names, their words): an error
+    logged at ERROR carried them, on PostgreSQL."""
     if url.get_backend_name() == "postgresql" and url.get_driver_name() == "psycopg":
         query_keys = set(url.query)
         connect_args: dict[str, Any] = {}
@@ -217,16 +221,18 @@ def _create_engine(url: URL, path: Path | None) -> Engine:
             connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
         if "application_name" not in query_keys:
             connect_args["application_name"] = "policybot"
-        engine = create_engine(url, connect_args=connect_args)
+        engine = create_engine(url, connect_args=connect_args, hide_parameters=True)
         check_connections_on_checkout(engine)
         return engine
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
     sqlite_args = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDS}
     in_memory = path is None and not str(url.database or "").startswith("file:")
     pool_args: dict[str, Any] = {"poolclass": StaticPool} if in_memory else {}
-    engine = create_engine(url, connect_args=sqlite_args, **pool_args)
+    engine = create_engine(url, connect_args=sqlite_args, hide_parameters=True, **pool_args)
     event.listen(engine, "connect", _on_sqlite_connect(in_memory))
+    if path is not None:
+        guard_file(engine, path, StorageError)
     return engine
 
 

@@ -47,6 +47,8 @@ class FakeSlack:
     server: TestServer | None = None
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)  # file name -> where it moved
+    downloads: list[str] = field(default_factory=list)  # names of the files fetched
     hold_post: int | None = None  # keep the answer to this (1-based) successful post
     held: asyncio.Event = field(default_factory=asyncio.Event)
     release: asyncio.Event = field(default_factory=asyncio.Event)
@@ -107,6 +109,9 @@ class FakeSlack:
     async def _file(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization", "") != "Bearer xoxb-test-token":
             return web.Response(status=403)
+        self.downloads.append(request.match_info["name"])
+        if request.match_info["name"] in self.redirects:
+            raise web.HTTPFound(self.redirects[request.match_info["name"]])
         content = self.files.get(request.match_info["name"])
         return web.Response(status=404) if content is None else web.Response(body=content)
 

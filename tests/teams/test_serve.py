@@ -18,7 +18,7 @@ from adapters.server import load_mounts
 from adapters.teams.mount import SDK_NAMES, TeamsMount
 from bot.app import App
 from bot.config import ConfigError, load_config
-from tests.teams.conftest import BOT, FakeConnector, on_sdk
+from tests.teams.conftest import AUTH_OFF, BOT, FakeConnector, on_sdk
 
 READY_WITHIN_SECONDS = 60
 
@@ -35,7 +35,11 @@ async def served(config_file: Path, teams_sdk: str) -> AsyncIterator[tuple[str, 
     names; yields its URL and what it printed."""
     config_file.write_text(config_file.read_text() + f"  sdk: {teams_sdk}\n")  # teams: is last
     port = free_port()
-    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(Path.home())}
+    environment = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(Path.home()),
+        **AUTH_OFF,
+    }
     if "POLICYBOT_DATABASE_URL" in os.environ:  # the PostgreSQL pass: the test's own database
         environment["POLICYBOT_DATABASE_URL"] = os.environ["POLICYBOT_DATABASE_URL"]
     process = await asyncio.create_subprocess_exec(
@@ -92,7 +96,7 @@ async def test_policybot_serve_answers_teams_and_warns_loudly_that_authenticatio
 ) -> None:
     url, banner = served
     assert f"Teams: POST /api/messages on the {SDK_NAMES[teams_sdk]}" in banner
-    assert "WARNING: TEAMS AUTHENTICATION IS OFF (MICROSOFT_APP_ID is empty)" in banner
+    assert "WARNING: TEAMS AUTHENTICATION IS OFF (POLICYBOT_TEAMS_AUTH=off)" in banner
     activity = {
         "type": "message",
         "id": "e2e-1",
@@ -140,9 +144,15 @@ def test_the_banner_names_the_bot_and_the_sdk_when_authentication_is_on(
             },
             "MICROSOFT_APP_TENANT_ID",
         ),
-        ({"POLICYBOT_TEAMS_OPENID_METADATA_URL": "http://x/"}, "POLICYBOT_TEAMS_TOKEN_ISSUER"),
-        ({"POLICYBOT_TEAMS_SEND_ATTEMPTS": "0"}, "POLICYBOT_TEAMS_SEND_ATTEMPTS"),
-        ({"POLICYBOT_TEAMS_RETRY_MAX_SECONDS": "soon"}, "POLICYBOT_TEAMS_RETRY_MAX_SECONDS"),
+        (
+            {**AUTH_OFF, "POLICYBOT_TEAMS_OPENID_METADATA_URL": "http://x/"},
+            "POLICYBOT_TEAMS_TOKEN_ISSUER",
+        ),
+        ({**AUTH_OFF, "POLICYBOT_TEAMS_SEND_ATTEMPTS": "0"}, "POLICYBOT_TEAMS_SEND_ATTEMPTS"),
+        (
+            {**AUTH_OFF, "POLICYBOT_TEAMS_RETRY_MAX_SECONDS": "soon"},
+            "POLICYBOT_TEAMS_RETRY_MAX_SECONDS",
+        ),
     ],
 )
 def test_a_wrong_setting_is_refused_naming_the_variable(
@@ -243,7 +253,7 @@ def test_a_deployment_imports_only_the_sdk_it_chose(config_file: Path, teams_sdk
         "import sys\n"
         "from adapters.server import load_mounts\n"
         "from bot.app import open_app\n"
-        "load_mounts(open_app(sys.argv[1]), environ={})\n"
+        "load_mounts(open_app(sys.argv[1]), environ={'POLICYBOT_TEAMS_AUTH': 'off'})\n"
         "print(' '.join(sorted({name.split('.')[0] for name in sys.modules}"
         " & {'botbuilder', 'msrest', 'microsoft_agents'})))\n"
     )
