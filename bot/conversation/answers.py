@@ -6,19 +6,34 @@ from bot.messages import Button, Quote, Reply
 from knowledge.analysis import Analyzer
 from knowledge.matcher import MatchResult, Outcome
 from knowledge.models import Clause, Policy
-from knowledge.quoting import rank_sentences
+from knowledge.quoting import matching_sentences, quotation
 
 
 def quote_clause(policy: Policy, clause: Clause, question: str, analyzer: Analyzer) -> Quote:
-    """The clause quoted with the sentences that matter to the question first."""
+    """The whole clause quoted in the policy's order, the sentences answering the question
+    marked."""
     return Quote(
-        sentences=tuple(
-            rank_sentences(clause, question, analyzer) if question else clause.sentences
-        ),
+        sentences=tuple(clause.sentences),
         citation=policy.citation(clause),
         version=policy.version,
         clause_title=clause.title,
+        marked=matching_sentences(clause, question, analyzer),
     )
+
+
+MARK = "►"
+
+
+def quote_lines(quote: Quote) -> list[str]:
+    """The quotation as terminal lines: one sentence a line, the answering ones marked."""
+    lines = [
+        f"  {MARK} {sentence}" if index in quote.marked else f"    {sentence}"
+        for index, sentence in enumerate(quotation(quote.sentences))
+    ]
+    source = f"Source: {quote.citation} (version {quote.version})."
+    if quote.marked:
+        source += f" {MARK} marks what answers your question."
+    return [*lines, source]
 
 
 def answer_reply(
@@ -43,8 +58,7 @@ def clause_reply(
 ) -> Reply:
     """Quote one clause, cite it, and offer the next steps."""
     quote = quote_clause(policy, clause, question, analyzer)
-    lines = [f"{clause.title}:", *(f"  “{s}”" for s in quote.sentences)]
-    lines.append(f"Source: {quote.citation} (version {quote.version}).")
+    lines = [f"{clause.title}:", *quote_lines(quote)]
     buttons = [Button("Start the checklist", "check")]
     if not acknowledged:
         buttons.insert(0, Button("I acknowledge the policy", "ack", style="primary"))
