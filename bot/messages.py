@@ -28,8 +28,11 @@ class Incoming:
     conversation: str
     text: str
     display_name: str | None = None
-    policy_id: str | None = None
+    policy_id: str | None = None  # the policy the person chose (`chat --policy`): it wins
     attachments: tuple[Attachment, ...] = ()
+    # The channel's policy (a Slack workspace's or a Teams tenant's organization), used for
+    # someone whose own organization the staff list does not give.
+    default_policy_id: str | None = None
 
 
 @dataclass(frozen=True)

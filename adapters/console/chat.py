@@ -5,9 +5,10 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from dataclasses import replace
 from typing import TextIO
 
-from adapters.console.render import render
+from adapters.console.render import Hints, render
 from bot.app import App
 from bot.delivery import outbox
 from bot.messages import Incoming
@@ -32,23 +33,30 @@ def run_chat(
     """
     person = user or _login_name()
     interactive = stdin.isatty()
-    policy = app.library.policy(policy_id or app.config.default_policy)
+    if policy_id is not None:
+        app.library.policy(policy_id)  # an unknown id fails early, naming the known ones
+    session = Incoming(PLATFORM, person, f"console:{person}", "", person, policy_id)
+    policy = app.library.policy(app.bot.policy_for(session))  # the person's organization's
     if interactive:
         stdout.write(
             f"PolicyBot: {policy.title}, version {policy.version}. Signed in as "
             f"{person}. Type 'help' for what I can do, 'quit' to leave.\n"
         )
     _show_waiting(app, person, stdout)
+    hints = Hints()
+    resumed = app.bot.resumed_checklist(session) if first_message is None else None
+    if resumed is not None:
+        stdout.write(render(resumed) + "\n")
     pending = [first_message] if first_message else []
     while True:
         line = pending.pop() if pending else _read(stdin, stdout, interactive)
         if line is None:
             break
-        message = Incoming(
-            PLATFORM, person, f"console:{person}", line, display_name=person, policy_id=policy.id
-        )
-        for reply in app.bot.handle(message):
+        replies = app.bot.handle(replace(session, text=line))
+        for reply in replies:
             stdout.write(render(reply) + "\n")
+        if (hint := hints.line(replies)) is not None:
+            stdout.write(hint + "\n")
         _show_waiting(app, person, stdout)
         if not interactive:
             stdout.write("\n")

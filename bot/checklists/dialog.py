@@ -19,7 +19,7 @@ from bot.storage.database import Database
 from knowledge.checklist import Checklist, Question, Verdict
 from knowledge.draft_check import DISCLAIMER_NOTE, Signal, scan_draft, suggested_answers
 from knowledge.models import Policy
-from knowledge.yesno import parse_yes_no
+from knowledge.yesno import read_answer
 
 _FINISHED_DRAFT = "finished_checklist_draft"
 BUTTON_COMMAND = re.compile(r"checklist (?P<question>[a-z0-9_-]+) (?P<word>yes|no|back|cancel)")
@@ -118,10 +118,25 @@ class ChecklistDialog:
             return self.start(message, policy, checklist, state.draft_text)
         if command in ("back", "undo"):
             return [self._back(message, policy, checklist, state)]
-        answer = parse_yes_no(text)
+        answer = read_answer(text)
         if answer is None:
             return None
         return [self._answer(message, policy, checklist, state, answer)]
+
+    def resumed(self, message: Incoming, policy: Policy, checklist: Checklist) -> Reply | None:
+        """The unfinished checklist, said as such (a new session finds it where it was left)."""
+        row = progress.load_checklist_draft(
+            self.db, message.platform, message.person, message.conversation
+        )
+        if row is None:
+            return None
+        since = f" from {row.updated_at:%Y-%m-%d %H:%M UTC}" if row.updated_at else ""
+        number, _ = checklist.progress(row.answers)
+        note = (
+            f'You have an unfinished "can I post this?" checklist{since}. It goes on at '
+            f"question {number}; answer it, or type 'cancel' to drop it."
+        )
+        return self._ask(policy, checklist, dict(row.answers), row.draft_text, note=note)
 
     def reminder(self, message: Incoming, policy: Policy, checklist: Checklist) -> Reply | None:
         """Re-ask the current question, after the person asked something else mid-checklist."""

@@ -77,25 +77,48 @@ def clause_reply(
 
 
 def did_you_mean_reply(result: MatchResult) -> Reply:
-    """Two or more clauses fit about equally well: let the person pick."""
+    """Two or more clauses fit about equally well: let the person pick, or say none fits."""
     choices = [match.clause for match in result.matches]
+    none = len(choices) + 1
     lines = ["I found more than one part of the policy that might answer that. Did you mean:"]
     lines += [f"  {n}. {clause.title} ({clause.label})" for n, clause in enumerate(choices, 1)]
+    lines.append(f"  {none}. None of these")
     lines.append("Reply with the number, or press a choice.")
     return Reply(
         kind="did_you_mean",
         text="\n".join(lines),
         title="Did you mean…",
-        buttons=tuple(Button(clause.title, f"show {clause.id}") for clause in choices),
-        data={"policy": result.policy.id, "choices": [clause.id for clause in choices]},
+        buttons=(
+            *(Button(clause.title, f"show {clause.id}") for clause in choices),
+            Button("None of these", "none of these"),
+        ),
+        data={
+            "policy": result.policy.id,
+            "choices": [clause.id for clause in choices],
+            "menu": [f"show {clause.id}" for clause in choices],
+            "none_of_these": True,
+            "question": result.question,
+            "best_score": result.best_confidence,
+        },
     )
 
 
-def unknown_reply(policy: Policy, hr_contact: str) -> Reply:
+def unknown_reply(policy: Policy, hr_contact: str, lead: str = "I don't know:") -> Reply:
     """The policy does not cover the question: say so and say who can help."""
     text = (
-        f"I don't know: I couldn't find that in the {policy.title}. "
+        f"{lead} I couldn't find that in the {policy.title}. "
         f"For questions outside it, please ask {hr_contact}. "
         "I've noted the question (without your name) so HR can improve my answers."
     )
     return Reply(kind="unknown", text=text, data={"policy": policy.id})
+
+
+def not_understood_reply(text: str) -> Reply:
+    """A word or two that is no question (nothing is logged): say what the bot can do."""
+    shown = text if len(text) <= 40 else text[:39] + "…"
+    return Reply(
+        kind="not_understood",
+        text=f"I'm not sure what you mean by \u201c{shown}\u201d. Ask me a question about the "
+        "policy in a few words, for example \u201ccan I post photos of my crew?\u201d, or type "
+        "'help' to see what I can do.",
+    )

@@ -37,7 +37,7 @@ def test_an_employee_and_a_supervisor_in_two_terminals(config_file: Path) -> Non
     assert "1 message(s) for you" in supervisor and "Pat Lee (Parks) asks" in supervisor
     assert "Recorded: you approved request #1" in supervisor
     back = chat(config_file, "pat", "status")
-    assert "Sam Ortiz (your supervisor) approved your request #1" in back
+    assert "Sam Ortiz, your supervisor, approved your request #1" in back
     assert "Go ahead" in back
 
 

@@ -26,9 +26,7 @@ def answer(app: App, question: str, policy: str) -> Reply:
 
 
 def _slack_text(reply: Reply) -> str:
-    return "\n".join(
-        block["text"]["text"] for block in blocks(reply) if block["type"] == "section"
-    )
+    return "\n".join(block["text"]["text"] for block in blocks(reply) if block["type"] == "section")
 
 
 def _teams_quote(reply: Reply) -> list[str]:
@@ -51,7 +49,7 @@ def test_a_clause_ending_in_a_quotation_closes_with_one_mark(app: App) -> None:
     reply = answer(app, "do i need a disclaimer on my facebook", "la-crosse")
     for shown in (render(reply), _slack_text(reply), "\n".join(_teams_quote(reply))):
         assert "La Crosse.’”" in shown, shown
-        assert "””" not in shown and "”\"" not in shown
+        assert "””" not in shown and '”"' not in shown
 
 
 def test_sentences_keep_the_policys_order_and_the_answering_ones_are_marked(app: App) -> None:

@@ -36,14 +36,14 @@ LA_CROSSE_EXCEPTIONS: dict[str, Exception_] = {
     },
     # A post unrelated to the City cannot appear to be the City speaking (clause 1), nor carry
     # the City's name, logo, documents or photos taken on City work (clause 9).
-    "clause-1": lambda answers: answers.get("about_city") is False
-    or answers.get("official_account") is True,
-    "clause-9": lambda answers: answers.get("about_city") is False
-    or answers.get("official_account") is True,
+    "clause-1": lambda answers: (
+        answers.get("about_city") is False or answers.get("official_account") is True
+    ),
+    "clause-9": lambda answers: (
+        answers.get("about_city") is False or answers.get("official_account") is True
+    ),
 }
-LAKE_ELMO_RULES = frozenset(
-    {"introduction", "scope", *(f"guideline-{n}" for n in range(1, 7))}
-)
+LAKE_ELMO_RULES = frozenset({"introduction", "scope", *(f"guideline-{n}" for n in range(1, 7))})
 LAKE_ELMO_EXCEPTIONS: dict[str, Exception_] = {}
 
 
