@@ -320,7 +320,8 @@ def _signals_reply(policy: Policy, signals: list[Signal]) -> Reply:
     else:
         lines = ["In your draft I noticed:"]
         lines += [
-            f"  - {signal.meaning}: “{signal.matched}” ({_cite(policy, signal.clauses)})"
+            f"  - “{signal.matched}”: {signal.meaning.rstrip(' .;:')} "
+            f"({_cite(policy, signal.clauses)})."
             for signal in signals
         ]
         lines.append(DISCLAIMER_NOTE)

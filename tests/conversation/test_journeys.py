@@ -280,3 +280,16 @@ def test_messages_name_citations_and_capacities_not_ids(app: App, clock: Clock) 
     assert any("City of La Crosse Social Media Policy, clause 10" in text for text in texts)
     for text in texts:
         assert "clause-" not in text and "['" not in text and "la-crosse policy" not in text
+
+
+# --- the draft pre-check's hints --------------------------------------------------------------
+
+
+def test_draft_hints_read_cleanly_and_a_coworkers_time_is_not_the_posters(app: App) -> None:
+    signals, question = say(app, "check: My coworker was on the clock again #lacrosse")
+    assert signals.kind == "draft_signals"
+    hint = next(line for line in signals.text.splitlines() if "#lacrosse" in line)
+    assert hint.startswith("  - “#lacrosse”: The draft names the City of La Crosse")
+    assert ".:" not in signals.text and ". (" not in signals.text
+    assert "on the clock" not in signals.text
+    assert "From your draft" not in question.text  # no suggested answer to "at work?"
