@@ -19,6 +19,7 @@ from bot.approvals.approvers import (
     may_decide,
     missing_approver,
     possessive,
+    refusal,
     role_phrase,
 )
 from bot.approvals.wording import citation, clause_label, join_words
@@ -380,6 +381,10 @@ def _why_not_yours(
     for approval in approvals:
         if approval.decided_by_id == actor.id:
             return f"You already decided request #{request.id}; a decision cannot be made twice."
+    for approval in approvals:
+        reason = refusal(session, approval, requester, actor.id)
+        if approval.decision is None and reason and actor.id == requester.id:
+            return reason[0].upper() + reason[1:] + "."
     whose = possessive(requester.name)
     roles = " and ".join(role_phrase(a.role, whose) for a in approvals if a.decision is None)
     return f"Only {roles} can decide request #{request.id}, and that is not you."
