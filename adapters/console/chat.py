@@ -91,7 +91,7 @@ def _show_waiting(app: App, person: str, stdout: TextIO) -> None:
     me = directory.person_on(app.db, PLATFORM, person, app.bot.clock())
     if me is None:
         return
-    waiting = outbox.deliver_to_console(app.db, me.id, app.bot.clock())
+    waiting = outbox.deliver_to_console(app.db, me.id, app.bot.clock(), app.send_time_checks)
     if waiting:
         stdout.write(f"-- {len(waiting)} message(s) for you --\n")
         for reply in waiting:

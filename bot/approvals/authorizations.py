@@ -476,6 +476,21 @@ def view_of(session: Session, request: AuthorizationRequest) -> RequestView:
     )
 
 
+def obsolete_approval_message(session: Session, person_id: int, reply: Reply) -> str | None:
+    """Why a request for a decision (or its reminder, or its escalation) is no longer wanted at
+    send time: the request is no longer pending, or this approval was decided meanwhile."""
+    number, role = reply.data.get("request"), reply.data.get("role")
+    request = session.get(AuthorizationRequest, number) if isinstance(number, int) else None
+    if request is None:
+        return f"request #{number} is no longer on record"
+    if request.status != "pending":
+        return f"request #{number} is {request.status}"
+    waiting = [a for a in _approvals(session, request.id) if a.role == role]
+    if waiting and all(a.decision is not None for a in waiting):
+        return f"the {role} approval of request #{number} was decided"
+    return None
+
+
 def describe(view: RequestView) -> str:
     """The request in a few lines: what, why, where, when."""
     return (

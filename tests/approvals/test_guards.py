@@ -6,6 +6,8 @@ is escalated); a decision taken by escalation says so, to the approver and to th
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 
 from bot.app import App
@@ -17,6 +19,7 @@ from bot.people import directory
 from bot.storage.models import Approval, AuthorizationRequest, Person
 from tests.approvals.conftest import request, say
 from tests.conftest import Clock
+from tests.console.test_cli import run
 
 
 def messages_for(app: App, handle: str) -> list[str]:
@@ -120,3 +123,14 @@ def test_a_decision_by_escalation_is_labelled_in_its_real_capacity(app: App, clo
     assert "(your supervisor)" not in told
     listed = say(app, "pat", "requests").text
     assert "approved by Max Chen, Sam Ortiz's supervisor, to whom it was escalated" in listed
+
+
+def test_an_approver_is_not_asked_to_decide_a_request_withdrawn_meanwhile(
+    app: App, config_file: Path
+) -> None:
+    number = request(app)
+    assert say(app, "pat", f"withdraw {number}").kind == "withdrawn"
+    result = run("chat", "--user", "sam", config=config_file, stdin="")
+    assert result.returncode == 0, result.stderr
+    assert "asks for authorization" not in result.stdout  # the request itself is obsolete
+    assert f"withdrew request #{number}" in result.stdout
