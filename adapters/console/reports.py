@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -12,6 +11,7 @@ from typing import TextIO
 from bot.acknowledgements.report import AckReport, ReportError, ack_report
 from bot.app import App
 from bot.approvals import authorizations
+from bot.approvals.wording import clause_label, decision_words, details_in_words
 from bot.conversation import feedback, unanswered
 from bot.delivery import outbox
 from bot.storage import audit
@@ -167,14 +167,14 @@ def authorizations_table(app: App) -> Table:
             v.requester,
             v.department or "",
             v.policy_id,
-            " ".join(v.clauses),
+            ", ".join(clause_label(clause) for clause in v.clauses),
             v.what,
             v.why,
             v.place,
             v.starts_on.isoformat(),
             v.ends_on.isoformat(),
             v.status,
-            "; ".join(_decision(a) for a in v.approvals),
+            "; ".join(_decision(a, v.status) for a in v.approvals),
             v.created_at.isoformat(timespec="seconds"),
         ]
         for v in views
@@ -182,14 +182,20 @@ def authorizations_table(app: App) -> Table:
     return header, table, f"{len(views)} authorization request(s)."
 
 
-def _decision(approval: authorizations.ApprovalView) -> str:
+def _decision(approval: authorizations.ApprovalView, status: str) -> str:
+    said = decision_words(approval.role, approval.decision, status)
     if approval.decision is None:
-        return f"{approval.role}: waiting for {approval.assigned_to}"
+        return f"{said} for {approval.assigned_to}"
     if approval.decided_at is None:
-        return f"{approval.role}: {approval.decision}"
+        return said
     comment = f" ({approval.comment})" if approval.comment else ""
+    escalated = (
+        f", {approval.escalated_from}'s supervisor, to whom it was escalated,"
+        if approval.escalated_from
+        else ""
+    )
     return (
-        f"{approval.role}: {approval.decision} by {approval.decided_by} "
+        f"{said} by {approval.decided_by}{escalated} "
         f"{approval.decided_at.isoformat(timespec='seconds')}{comment}"
     )
 
@@ -205,7 +211,7 @@ def audit_table(app: App) -> Table:
             r.action,
             str(r.request_id or ""),
             r.subject or "",
-            json.dumps(r.details, ensure_ascii=False),
+            details_in_words(r.details),
         ]
         for r in rows
     ]

@@ -37,3 +37,50 @@ def join_words(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+ROLE_NAMES = {
+    "supervisor": "supervisor",
+    "department_director": "department director",
+    "social_media_administrator": "social media administrator",
+    "hr": "HR",
+    "employee": "employee",
+}
+
+
+def role_name(role: str) -> str:
+    """A role as people name it: department_director -> department director."""
+    return ROLE_NAMES.get(role, role.replace("_", " "))
+
+
+def decision_words(role: str, decision: str | None, status: str) -> str:
+    """What became of one approval, for HR's tables: "supervisor: not needed (request
+    denied)" rather than "supervisor: closed"."""
+    if decision is None:
+        return f"{role_name(role)}: waiting"
+    if decision == "closed":
+        return f"{role_name(role)}: not needed (request {status})"
+    return f"{role_name(role)}: {decision}"
+
+
+def details_in_words(details: dict[str, object]) -> str:
+    """An audit entry's details as a person reads them: "roles: supervisor", not
+    "roles: ['supervisor']"; role ids and keys in words."""
+    parts = []
+    for key, value in details.items():
+        if value is None or value == "" or value == []:
+            continue
+        if isinstance(value, list | tuple):
+            shown = ", ".join(_word(str(item), key) for item in value)
+        else:
+            shown = _word(str(value), key)
+        parts.append(f"{key.replace('_', ' ')}: {shown}")
+    return "; ".join(parts)
+
+
+def _word(value: str, key: str) -> str:
+    if key in ("role", "roles"):
+        return role_name(value)
+    if key == "clauses":
+        return clause_label(value)
+    return value
