@@ -9,8 +9,7 @@ import pytest
 from knowledge.models import PolicyMetadata
 from knowledge.parser import parse_clauses
 from knowledge.sources import KnowledgeError, build_policy, load_source, seed_sources
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "policies"
+from tests.shared_data import shared_dir
 
 
 def _seed(policy_id: str):  # type: ignore[no-untyped-def]
@@ -42,11 +41,10 @@ def test_lake_elmo_markup_removed_and_split_words_rejoined() -> None:
 
 
 def test_seed_texts_are_kept_verbatim() -> None:
-    if not SHARED.exists():
-        pytest.skip("shared policies not present")
+    shared = shared_dir("policies")  # fails, saying where it looked, if absent
     texts = {source.meta.id: source.text for source in seed_sources()}
-    assert texts["la-crosse"] == (SHARED / "la-crosse-social-media-policy.txt").read_text()
-    assert texts["lake-elmo"] == (SHARED / "lake-elmo-165-personal-communications.txt").read_text()
+    assert texts["la-crosse"] == (shared / "la-crosse-social-media-policy.txt").read_text()
+    assert texts["lake-elmo"] == (shared / "lake-elmo-165-personal-communications.txt").read_text()
 
 
 def test_every_seed_clause_has_a_curated_title_and_phrasings() -> None:

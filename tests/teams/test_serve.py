@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
+import re
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -21,16 +21,13 @@ from tests.teams.conftest import BOT, FakeConnector
 READY_WITHIN_SECONDS = 60
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 async def served(config_file: Path) -> AsyncIterator[tuple[str, str]]:
-    """`policybot serve` running in its own process; yields its URL and what it printed."""
-    port = free_port()
+    """`policybot serve` running in its own process; yields its URL and what it printed.
+
+    It binds port 0 itself and says which port it got: no port is picked here and released
+    for it to bind later (another suite on the machine could take it in between).
+    """
     environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(Path.home())}
     if "POLICYBOT_DATABASE_URL" in os.environ:  # the PostgreSQL pass: the test's own database
         environment["POLICYBOT_DATABASE_URL"] = os.environ["POLICYBOT_DATABASE_URL"]
@@ -44,14 +41,13 @@ async def served(config_file: Path) -> AsyncIterator[tuple[str, str]]:
         "--host",
         "127.0.0.1",
         "--port",
-        str(port),
+        "0",
         stderr=asyncio.subprocess.PIPE,
         env=environment,
     )
     assert process.stderr is not None
     try:
-        banner = await asyncio.wait_for(_banner(process.stderr), READY_WITHIN_SECONDS)
-        url = f"http://127.0.0.1:{port}"
+        banner, url = await asyncio.wait_for(_banner(process.stderr), READY_WITHIN_SECONDS)
         await asyncio.wait_for(_until_healthy(url, process), READY_WITHIN_SECONDS)
         yield url, banner
     finally:
@@ -59,14 +55,17 @@ async def served(config_file: Path) -> AsyncIterator[tuple[str, str]]:
         await process.wait()
 
 
-async def _banner(stream: asyncio.StreamReader) -> str:
-    """What serve printed up to its warning about authentication (printed before it binds)."""
+async def _banner(stream: asyncio.StreamReader) -> tuple[str, str]:
+    """What serve printed up to its warning about authentication, and the address it bound."""
     lines: list[str] = []
-    while not lines or "AUTHENTICATION IS OFF" not in lines[-1]:
+    url = None
+    while url is None or not any("AUTHENTICATION IS OFF" in line for line in lines):
         line = (await stream.readline()).decode()
         assert line, "policybot serve stopped before it started: " + "".join(lines)
         lines.append(line)
-    return "".join(lines)
+        if found := re.search(r"serving on (http://127\.0\.0\.1:\d+)", line):
+            url = found.group(1)
+    return "".join(lines), url
 
 
 async def _until_healthy(url: str, process: asyncio.subprocess.Process) -> None:
