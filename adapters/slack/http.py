@@ -21,20 +21,30 @@ from adapters.slack.payloads import payload_problem
 
 log = logging.getLogger("policybot.slack")
 PATH = "/slack/events"
+MAX_AGE_SECONDS = 5 * 60  # Slack's rule: a request more than five minutes old is a replay
 
 
 def events_handler(
-    bolt: AsyncApp, signing_secret: str, now: Callable[[], float] = time.time
+    bolt: AsyncApp, signing_secret: str, now: Callable[[], float] | None = None
 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-    """The aiohttp handler for Slack's request URL."""
-    verifier = SignatureVerifier(signing_secret, clock=_Clock(now))
+    """The aiohttp handler for Slack's request URL (`now`: the clock a request's age is
+    measured on, the system's by default, read at each request)."""
+    clock = _Clock(now or (lambda: time.time()))
+    verifier = SignatureVerifier(signing_secret, clock=clock)
 
     async def handle(request: web.Request) -> web.StreamResponse:
         body = await request.read()
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
         signature = request.headers.get("X-Slack-Signature", "")
+        if not timestamp.isdigit() or len(timestamp) > 12:
+            return _refuse(401, "missing or malformed request timestamp")
+        age = clock.now() - int(timestamp)
+        if abs(age) > MAX_AGE_SECONDS:
+            return _refuse(
+                401, f"stale request: signed {int(age)} seconds ago, more than five minutes"
+            )
         if not verifier.is_valid(body, timestamp, signature):
-            return _refuse(401, "invalid or stale request signature")
+            return _refuse(401, "invalid request signature")
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:

@@ -12,14 +12,11 @@ from typing import Any
 
 import pytest
 
-from adapters.slack.bolt_app import web_client
-from adapters.slack.outbox_delivery import slack_worker
-from adapters.slack.settings import slack_settings
 from bot.app import App
 from bot.approvals import authorizations
 from bot.conversation import unanswered
 from bot.conversation.feedback import feedback_counts
-from tests.slack.conftest import Served, slack_environment
+from tests.slack.conftest import Served
 from tests.slack.fake_slack import FakeSlack
 
 
@@ -127,13 +124,11 @@ async def test_the_deny_button_asks_for_the_reason_and_the_requester_reads_it(
     ):
         await served.dm(text, f"EvR{number}", user="U-PAT")
         await served.idle()
-    settings = slack_settings(slack_environment(fake), socket_mode=False)
-    await slack_worker(
-        app, lambda team: web_client(settings, settings.token_for(team))
-    ).deliver_due()
-    [request] = [
-        call.args for call in fake.of("chat.postMessage") if call.args["channel"] == "U-SAM"
-    ]
+    [request] = await fake.wait_for(  # the server's own delivery loop sends it
+        lambda: [
+            call.args for call in fake.of("chat.postMessage") if call.args["channel"] == "U-SAM"
+        ]
+    )
     request = {**request, "ts": "1700000000.000001"}
     await served.press(request, "Deny", user="U-SAM", channel="D-U-SAM")
     await served.idle()
