@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.checklists import progress
 from bot.messages import Button, Incoming, Reply
@@ -22,6 +22,7 @@ from knowledge.models import Policy
 from knowledge.yesno import read_answer
 
 _FINISHED_DRAFT = "finished_checklist_draft"
+RESUMED_AFTER = timedelta(minutes=30)  # a pause after which an answer is said to resume
 BUTTON_COMMAND = re.compile(r"checklist (?P<question>[a-z0-9_-]+) (?P<word>yes|no|back|cancel)")
 _VERDICT_LABELS = {
     "ok": "Fine to post",
@@ -35,6 +36,7 @@ _VERDICT_LABELS = {
 class _State:
     answers: dict[str, bool]
     draft_text: str | None
+    updated_at: datetime | None = None
 
 
 class ChecklistDialog:
@@ -156,7 +158,19 @@ class ChecklistDialog:
         if isinstance(following, Verdict):
             return self._finish(message, policy, checklist, _State(answers, state.draft_text))
         self._save(message, policy, answers, state.draft_text)
-        return self._ask(policy, checklist, answers, state.draft_text)
+        note = self._picked_up(checklist, state, step)
+        return self._ask(policy, checklist, answers, state.draft_text, note=note)
+
+    def _picked_up(self, checklist: Checklist, state: _State, answered: Question) -> str | None:
+        """After a long pause (a restart, the next day), say the answer went to the
+        unfinished checklist, and to which question."""
+        if state.updated_at is None or self.clock() - state.updated_at < RESUMED_AFTER:
+            return None
+        number, _ = checklist.progress(state.answers)
+        return (
+            f"Picking up your unfinished checklist from {state.updated_at:%Y-%m-%d %H:%M UTC}: "
+            f"your answer went to question {number} (\u201c{answered.text}\u201d)."
+        )
 
     def _back(
         self, message: Incoming, policy: Policy, checklist: Checklist, state: _State
@@ -269,7 +283,9 @@ class ChecklistDialog:
         row = progress.load_checklist_draft(
             self.db, message.platform, message.person, message.conversation
         )
-        return None if row is None else _State(dict(row.answers), row.draft_text)
+        if row is None:
+            return None
+        return _State(dict(row.answers), row.draft_text, row.updated_at)
 
     def _save(
         self, message: Incoming, policy: Policy, answers: dict[str, bool], draft: str | None

@@ -293,3 +293,14 @@ def test_draft_hints_read_cleanly_and_a_coworkers_time_is_not_the_posters(app: A
     assert ".:" not in signals.text and ". (" not in signals.text
     assert "on the clock" not in signals.text
     assert "From your draft" not in question.text  # no suggested answer to "at work?"
+
+
+def test_an_answer_after_a_long_pause_says_it_resumed_the_checklist(app: App, clock: Clock) -> None:
+    say(app, "check")
+    say(app, "no")
+    clock.advance(hours=20)  # the bot restarted overnight; Pat answers in the morning
+    [reply] = say(app, "yes")
+    assert "Picking up your unfinished checklist from 2026-11-02" in reply.text
+    assert "your answer went to question 2" in reply.text and "Question 3" in reply.text
+    [next_one] = say(app, "no")
+    assert "Picking up" not in next_one.text

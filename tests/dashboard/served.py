@@ -13,6 +13,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.processes import inherited
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -33,6 +35,7 @@ def environment() -> dict[str, str]:
     passed = ("POLICYBOT_DATABASE_URL", "POLICYBOT_DASHBOARD_SECRET")
     return {
         "PATH": "/usr/bin:/bin",
+        **inherited(),
         "HOME": str(Path.home()),
         "POLICYBOT_LOG_LEVEL": "WARNING",
         **{k: v for k, v in os.environ.items() if k in passed},

@@ -16,6 +16,7 @@ from adapters.server import load_mounts
 from adapters.teams.mount import TeamsMount
 from bot.app import App
 from bot.config import ConfigError
+from tests.processes import inherited
 from tests.teams.conftest import BOT, FakeConnector
 
 READY_WITHIN_SECONDS = 60
@@ -28,7 +29,11 @@ async def served(config_file: Path) -> AsyncIterator[tuple[str, str]]:
     It binds port 0 itself and says which port it got: no port is picked here and released
     for it to bind later (another suite on the machine could take it in between).
     """
-    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(Path.home())}
+    environment = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(Path.home()),
+        **inherited(),
+    }
     if "POLICYBOT_DATABASE_URL" in os.environ:  # the PostgreSQL pass: the test's own database
         environment["POLICYBOT_DATABASE_URL"] = os.environ["POLICYBOT_DATABASE_URL"]
     process = await asyncio.create_subprocess_exec(
