@@ -11,44 +11,93 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from adapters.cli_help import (
+    SuggestingParser,
+    policy_help,
+    serve_environment_text,
+    short_usage,
+)
 from adapters.console import reports
 from bot.app import App, open_app
-from bot.config import ConfigError, find_config_file, load_config
+from bot.config import (
+    DATABASE_URL_ENV,
+    ConfigError,
+    find_config_file,
+    load_config,
+    user_database_path,
+)
 from bot.policies.library import UnknownPolicy
 from bot.storage.database import Database, StorageError
 from knowledge.sources import KnowledgeError
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> SuggestingParser:
     """All subcommands and their options, with help a person can read."""
-    parser = argparse.ArgumentParser(
+    parser = SuggestingParser(
         prog="policybot",
-        description="Answers employees' questions about their city's social media policy.",
+        description="Answers employees' questions about their city's social media policy, in "
+        "this terminal, Slack and Microsoft Teams. Start with `policybot chat`.",
+        epilog=f"""Where the data lives: app.yaml's database.path (relative to app.yaml), or
+POLICYBOT_DATABASE_URL; with no app.yaml, {user_database_path()}.
+
+environment:
+  POLICYBOT_CONFIG        the app.yaml to use (like --config)
+  POLICYBOT_DATABASE_URL  a PostgreSQL URL, instead of the SQLite file
+  NO_COLOR                any value: no colour in the terminal
+  COLUMNS                 the width to wrap to (default: the terminal's)""",
     )
     parser.add_argument(
         "--config",
-        help="path to app.yaml (default: $POLICYBOT_CONFIG or "
-        "./app.yaml, else the embedded defaults)",
+        metavar="FILE",
+        help="path to app.yaml (default: $POLICYBOT_CONFIG or ./app.yaml, else the embedded "
+        "defaults with the data in your own data folder)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    chat = commands.add_parser("chat", help="talk to the bot in the terminal")
-    chat.add_argument("--policy", help="policy id (default: the configured default policy)")
-    chat.add_argument("--user", help="who you are (default: your login name)")
+    chat = commands.add_parser(
+        "chat",
+        help="talk to the bot in the terminal",
+        description="Talk to the bot in this terminal: ask about the policy in your own words, "
+        "`check` whether you may post something, `ack` to acknowledge the policy, `status`, "
+        "`help` for everything you can do, `quit` or Ctrl-D to leave. Up and down arrows bring "
+        "back what you typed. With input that is not a terminal, reads one message a line and "
+        "writes the replies, for scripts.",
+    )
+    chat.add_argument("--policy", help=policy_help() + " (default: your organization's)")
+    chat.add_argument("--user", help="who you are, your staff-list handle (default: your login)")
 
-    ask = commands.add_parser("ask", help="answer questions for scripts")
-    ask.add_argument("--policy", required=True, help="policy id, e.g. la-crosse")
+    ask = commands.add_parser(
+        "ask",
+        help="answer questions for scripts",
+        description="Answer one question, or one per line of standard input, with the clauses "
+        "that match best. --json writes one object a line: question, policy, version, answered, "
+        "outcome and the matches (policy, clause, citation, title, text, score).",
+    )
+    ask.add_argument("--policy", required=True, help=policy_help())
     ask.add_argument("--top", type=_top_k, default=3, metavar="K", help="matches to list (1-10)")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
     ask.add_argument("question", nargs="?", help="the question; without it, one per input line")
 
-    check = commands.add_parser("check", help='walk the "can I post this?" checklist')
-    check.add_argument("--policy", help="policy id (default: the configured default policy)")
-    check.add_argument("--user", help="who you are (default: your login name)")
+    check = commands.add_parser(
+        "check",
+        help='walk the "can I post this?" checklist',
+        description='The "can I post this?" checklist of your policy, one yes/no question at '
+        "a time, ending in a verdict with its reasons cited (the same as typing `check` in chat). "
+        "--list prints the checklist instead.",
+    )
+    check.add_argument("--policy", help=policy_help() + " (default: your organization's)")
+    check.add_argument("--user", help="who you are, your staff-list handle (default: your login)")
     check.add_argument("--list", action="store_true", help="print the checklist instead")
     check.add_argument("--json", action="store_true", help="with --list: as JSON")
 
-    serve = commands.add_parser("serve", help="serve Slack and Teams over HTTP")
+    serve = commands.add_parser(
+        "serve",
+        help="serve Slack, Teams and HR's dashboard over HTTP",
+        description="One HTTP server for what app.yaml enables: Slack at /slack/events, Teams at "
+        "/api/messages, HR's dashboard at /dashboard/, and /healthz and /readyz. A missing "
+        "secret stops it at start with one line naming the variable.",
+        epilog=serve_environment_text(),
+    )
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
     serve.add_argument(
         "--port",
@@ -62,9 +111,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="reach Slack over Socket Mode (needs SLACK_APP_TOKEN) instead of its request URL",
     )
 
-    teams = commands.add_parser("teams", help="Microsoft Teams tools")
+    teams = commands.add_parser(
+        "teams",
+        help="Microsoft Teams tools",
+        description="Tools for Microsoft Teams; `policybot teams package --help` for the app "
+        "package.",
+    )
     teams_commands = teams.add_subparsers(dest="teams_command", metavar="TOOL", required=True)
-    package = teams_commands.add_parser("package", help="build the Teams app package (zip)")
+    package = teams_commands.add_parser(
+        "package",
+        help="build the Teams app package (zip)",
+        description="Build the zip to upload in Teams: the manifest with your app id, and the "
+        "two icons Teams needs.",
+    )
     package.add_argument("--app-id", required=True, help="the bot's Microsoft App ID (a GUID)")
     package.add_argument("--out", required=True, help="where to write the zip")
     package.add_argument("--developer", default="PolicyBot", help="publisher name")
@@ -73,68 +132,164 @@ def build_parser() -> argparse.ArgumentParser:
     package.add_argument("--terms-url", help="terms of use (https)")
     package.add_argument("--version", default="1.0.0", help="app version (default: 1.0.0)")
 
-    report = commands.add_parser("report", help="reports for HR")
-    kinds = report.add_subparsers(dest="report", metavar="REPORT", required=True)
-    acks = kinds.add_parser("acks", help="who acknowledged the policy, and when")
-    acks.add_argument("--policy", required=True)
-    acks.add_argument("--version", type=int, help="a version number (default: the current one)")
-    acks.add_argument("--csv", action="store_true", help="one row per person, as CSV")
-    votes = kinds.add_parser("feedback", help="helpful / not helpful votes per clause")
-    votes.add_argument("--policy")
-    votes.add_argument("--csv", action="store_true", help="the votes as CSV")
-    unanswered = kinds.add_parser("unanswered", help="questions the bot could not answer")
-    unanswered.add_argument("--policy")
-    unanswered.add_argument("--csv", action="store_true", help="CSV instead of a table")
-    authorizations = kinds.add_parser("authorizations", help="authorization requests and decisions")
-    authorizations.add_argument("--csv", action="store_true", help="CSV instead of a table")
-    authorizations.add_argument("--audit", action="store_true", help="the full audit log instead")
-    undelivered = kinds.add_parser("undelivered", help="messages nobody could be reached with")
-    undelivered.add_argument("--csv", action="store_true", help="CSV instead of a table")
+    _report_parser(commands)
 
-    people = commands.add_parser("people", help="the staff list")
+    people = commands.add_parser(
+        "people", help="the staff list", description="Manage the staff list."
+    )
     people_commands = people.add_subparsers(dest="people_command", metavar="ACTION", required=True)
-    importing = people_commands.add_parser("import", help="import a staff list (CSV)")
-    importing.add_argument("file", help="CSV with handle,name,department,supervisor,roles,...")
+    importing = people_commands.add_parser(
+        "import",
+        help="import a staff list (CSV)",
+        description="Import a staff list: rows it cannot take are listed with the reason and the "
+        "rest imported. Roles: employee, supervisor, department_director, "
+        "social_media_administrator, hr (several separated by ;).",
+    )
+    importing.add_argument(
+        "file", help="CSV with columns handle,name,department,supervisor,roles,slack,teams"
+    )
 
     _policy_parser(commands)
 
-    remind = commands.add_parser("remind", help="remind people who have not acknowledged")
-    remind.add_argument("--policy", help="remind everyone pending on this policy now")
+    remind = commands.add_parser(
+        "remind",
+        help="remind people who have not acknowledged",
+        description="Queue reminders for people who have not acknowledged: everyone pending on "
+        "a policy now (--policy), or only the reminders whose time has come (--due, for cron).",
+    )
+    remind.add_argument(
+        "--policy", help="remind everyone pending on this policy now: " + policy_help()
+    )
     remind.add_argument(
         "--due", action="store_true", help="send only the reminders whose time has come"
     )
 
-    approvals = commands.add_parser("approvals", help="the authorization workflow")
-    approval_commands = approvals.add_subparsers(dest="approvals_command", required=True)
-    approval_commands.add_parser("run", help="send due reminders, escalations and expiries now")
+    approvals = commands.add_parser(
+        "approvals",
+        help="the authorization workflow",
+        description="The authorization workflow's timers (`serve` runs them every five minutes).",
+    )
+    approval_commands = approvals.add_subparsers(
+        dest="approvals_command", metavar="ACTION", required=True
+    )
+    approval_commands.add_parser(
+        "run",
+        help="send due reminders, escalations and expiries now",
+        description="Send the approval reminders, escalations and expiries that are due now.",
+    )
 
-    database = commands.add_parser("db", help="the database's schema, for deployments")
+    database = commands.add_parser(
+        "db",
+        help="the database's schema, for deployments",
+        description="The database's schema, for deployments that migrate as a separate step "
+        "(every command migrates at start anyway). Exit 2 when the configuration or the "
+        "database cannot be used.",
+    )
     actions = database.add_subparsers(dest="db_action", metavar="{upgrade,check}", required=True)
-    actions.add_parser("upgrade", help="bring the schema up to date and print its revision")
     actions.add_parser(
-        "check", help="say whether the schema is up to date (exit 0) or why not (exit 1)"
+        "upgrade",
+        help="bring the schema up to date and print its revision",
+        description="Bring the schema up to date and print the revision reached.",
+    )
+    actions.add_parser(
+        "check",
+        help="say whether the schema is up to date (exit 0) or why not (exit 1)",
+        description="Say whether the schema is up to date (exit 0) or what is out of date "
+        "(exit 1); changes nothing.",
     )
     return parser
 
 
-def _policy_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    policy = commands.add_parser("policy", help="publish policy versions, see their history")
+def _report_parser(commands: argparse._SubParsersAction[SuggestingParser]) -> None:
+    report = commands.add_parser(
+        "report",
+        help="reports for HR",
+        description="Reports for HR. Tables fit the terminal (long cells wrap; a table too wide "
+        "is shown one record at a time); --csv or --json give every column in full.",
+    )
+    kinds = report.add_subparsers(dest="report", metavar="REPORT", required=True)
+    acks = kinds.add_parser(
+        "acks",
+        help="who acknowledged the policy, and when",
+        description="Completion by department (least complete first), then every person: "
+        "acknowledged which version when, or pending since when.",
+    )
+    acks.add_argument("--policy", required=True, help=policy_help())
+    acks.add_argument("--version", type=int, help="a version number (default: the current one)")
+    _formats(acks, "one row per person")
+    votes = kinds.add_parser(
+        "feedback",
+        help="helpful / not helpful votes per clause",
+        description="Helpful and not-helpful votes per clause, then the questions the bot "
+        "could not answer.",
+    )
+    votes.add_argument("--policy", help=policy_help() + " (default: all)")
+    _formats(votes, "the votes")
+    unanswered = kinds.add_parser(
+        "unanswered",
+        help="questions the bot could not answer",
+        description="Questions the bot could not answer, logged without the asker's name.",
+    )
+    unanswered.add_argument("--policy", help=policy_help() + " (default: all)")
+    _formats(unanswered, "the questions")
+    authorizations = kinds.add_parser(
+        "authorizations",
+        help="authorization requests and decisions",
+        description="Every authorization request with its decisions; --audit for the whole "
+        "audit log (requests, decisions, reminders, escalations, expiries, role changes).",
+    )
+    authorizations.add_argument("--audit", action="store_true", help="the full audit log instead")
+    _formats(authorizations, "the requests")
+    undelivered = kinds.add_parser(
+        "undelivered",
+        help="messages nobody could be reached with",
+        description="Messages that could not reach their person, and why.",
+    )
+    _formats(undelivered, "the messages")
+
+
+def _formats(report: argparse.ArgumentParser, what: str) -> None:
+    formats = report.add_mutually_exclusive_group()
+    formats.add_argument("--csv", action="store_true", help=f"{what} as CSV, every column")
+    formats.add_argument("--json", action="store_true", help=f"{what} as JSON, every column")
+
+
+def _policy_parser(commands: argparse._SubParsersAction[SuggestingParser]) -> None:
+    policy = commands.add_parser(
+        "policy",
+        help="publish policy versions, see their history",
+        description="Publish a new version of a policy (everyone is told and asked to "
+        "acknowledge again when its clauses changed), list its versions, compare two.",
+    )
     actions = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
     publish = actions.add_parser(
-        "publish", help="publish a new version (.txt, .md, .html, .pdf or .docx)"
+        "publish",
+        help="publish a new version (.txt, .md, .html, .pdf or .docx)",
+        description="Publish a new version: shows the clauses as parsed and what changed, then "
+        "asks to confirm (--yes skips the question).",
     )
     publish.add_argument("file", help="the policy document")
-    publish.add_argument("--policy", required=True, help="policy id; a new id creates a policy")
+    publish.add_argument(
+        "--policy", required=True, help=policy_help() + "; a new id creates a policy"
+    )
     publish.add_argument("--title", help="the policy's title (default: the current one)")
     publish.add_argument("--effective", metavar="DATE", help="when the version takes effect")
     publish.add_argument("--note", metavar="TEXT", help="a note for everyone, sent with it")
     publish.add_argument("--organization", help="app.yaml organization id, for a new policy")
     publish.add_argument("--by", help="who publishes it, for the record (default: your login)")
     publish.add_argument("--yes", action="store_true", help="publish without asking to confirm")
-    history = actions.add_parser("history", help="every version of a policy")
-    history.add_argument("--policy", required=True)
-    diff = actions.add_parser("diff", help="what changed between two versions, clause by clause")
-    diff.add_argument("--policy", required=True)
+    history = actions.add_parser(
+        "history",
+        help="every version of a policy",
+        description="Every version of a policy: number, SHA-256, who published it, when.",
+    )
+    history.add_argument("--policy", required=True, help=policy_help())
+    diff = actions.add_parser(
+        "diff",
+        help="what changed between two versions, clause by clause",
+        description="What changed between two versions, clause by clause, changed words marked.",
+    )
+    diff.add_argument("--policy", required=True, help=policy_help())
     diff.add_argument("a", type=int, help="the older version number")
     diff.add_argument("b", type=int, help="the newer version number")
 
@@ -142,18 +297,28 @@ def _policy_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; errors become one clear line on standard error and a non-zero exit."""
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
+    parser.check_options(sys.argv[1:] if argv is None else argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        parser.chosen(args).reject_extras(extras, parser)
+    if args.command is None:  # `policybot` alone: a usage error, like a missing subcommand (2)
+        sys.stderr.write(short_usage(parser))
         return 2
     if args.command == "teams":  # builds a file; needs no configuration or database
         return _teams_package(args)
     if args.command == "db":
         return _database(args)
+    new_user_database = _new_user_database(args.config)
     try:
         app = open_app(args.config)
     except (ConfigError, StorageError, KnowledgeError) as error:
         return _fail(str(error), 2)
+    if new_user_database is not None:
+        sys.stderr.write(
+            f"policybot: no app.yaml here, so your data is kept in {new_user_database} "
+            "(the same file wherever you start policybot; --config or POLICYBOT_CONFIG "
+            "names another configuration).\n"
+        )
     try:
         return _dispatch(app, args)
     except UnknownPolicy as error:
@@ -167,6 +332,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         app.close()
+
+
+def _new_user_database(config: str | None) -> Path | None:
+    """The per-user database file about to be created, when no app.yaml or URL says where."""
+    if find_config_file(config) is not None or os.environ.get(DATABASE_URL_ENV):
+        return None
+    path = user_database_path()
+    return None if path.exists() else path
 
 
 def _dispatch(app: App, args: argparse.Namespace) -> int:

@@ -1,7 +1,10 @@
 """The deployment's configuration (app.yaml), validated at start with errors a person can act on.
 
 Secrets never live in the file: they come from environment variables. Without an app.yaml the
-bot runs on the embedded defaults (SQLite in ./var, both seed policies).
+bot runs on the embedded defaults: both seed policies, and SQLite in the person's own data folder
+(`user_database_path`), never in whatever folder it was started from (a second folder would
+have meant a second, empty database: earlier acknowledgements looked lost) nor in the system's
+/var (where `var/` relative to / would have put it).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+from platformdirs import user_data_path
 
 CONFIG_ENV = "POLICYBOT_CONFIG"
 DATABASE_URL_ENV = "POLICYBOT_DATABASE_URL"
@@ -182,10 +186,17 @@ def find_config_file(explicit: str | None = None) -> Path | None:
     return local if local.exists() else None
 
 
+def user_database_path() -> Path:
+    """The SQLite file used when no app.yaml says where: in the person's data folder, by the
+    platform's convention ($XDG_DATA_HOME or ~/.local/share on Linux, ~/Library/Application
+    Support on macOS, %LOCALAPPDATA% on Windows)."""
+    return user_data_path("policybot", appauthor=False) / "policybot.sqlite3"
+
+
 def load_config(path: Path | None) -> Config:
     """Read and validate the configuration; None means the embedded defaults."""
     if path is None:
-        raw: dict[str, Any] = {}
+        raw: dict[str, Any] = {"database": {"path": str(user_database_path())}}
         base, source = Path.cwd(), "embedded defaults"
     else:
         raw = _read(path)

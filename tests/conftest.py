@@ -115,6 +115,15 @@ def postgres_server() -> Iterator[PostgresServer | None]:
 
 
 @pytest.fixture(autouse=True)
+def _no_real_data_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A test that opens the embedded defaults gets a data folder of its own, never the real
+    user's (`bot.config.user_database_path` follows XDG_DATA_HOME)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
+
+
+@pytest.fixture(autouse=True)
 def _database_of_its_own(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """No POLICYBOT_DATABASE_URL from outside reaches a test; on PostgreSQL, every test with a
     ``config_file`` (whichever conftest writes it) gets a database of its own."""

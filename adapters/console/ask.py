@@ -7,7 +7,8 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from adapters.console.render import render
+from adapters.console.render import show
+from adapters.console.terminal import Terminal
 from bot.app import App
 from bot.conversation.core import clean_input
 from bot.messages import Incoming
@@ -39,7 +40,7 @@ def run_ask(
             stdout.write(json.dumps(to_json(result), ensure_ascii=False) + "\n")
         else:
             reply = app.bot.answer(_message(policy_id), policy_id, text)
-            stdout.write(render(reply) + "\n\n")
+            stdout.write(show(reply, Terminal.of(stdout)) + "\n\n")
     return status
 
 

@@ -8,7 +8,9 @@ import sys
 from dataclasses import replace
 from typing import TextIO
 
-from adapters.console.render import Hints, render
+from adapters.console.line_input import LineReader
+from adapters.console.render import Hints, show
+from adapters.console.terminal import Terminal
 from bot.app import App
 from bot.delivery import outbox
 from bot.messages import Incoming
@@ -30,6 +32,10 @@ def run_chat(
     """Read messages until 'quit' or end of input; replies go to standard output.
 
     `first_message` is handled as if typed first (`policybot check` starts with "check").
+    In a terminal, replies are wrapped to its width and coloured (`Terminal`), lines can be
+    edited and recalled (`LineReader`), and leaving by `quit`, Ctrl-D or Ctrl-C ends with a
+    goodbye on a line of its own, so the shell's prompt starts on a fresh line (exit 0; Ctrl-C
+    exits 130, the shell's convention for an interrupt).
     """
     person = user or _login_name()
     interactive = stdin.isatty()
@@ -37,31 +43,67 @@ def run_chat(
         app.library.policy(policy_id)  # an unknown id fails early, naming the known ones
     session = Incoming(PLATFORM, person, f"console:{person}", "", person, policy_id)
     policy = app.library.policy(app.bot.policy_for(session))  # the person's organization's
+    reader = LineReader(stdin, stdout, interactive)
     if interactive:
+        terminal = Terminal.of(stdout)
         stdout.write(
-            f"PolicyBot: {policy.title}, version {policy.version}. Signed in as "
-            f"{person}. Type 'help' for what I can do, 'quit' to leave.\n"
+            terminal.lines(
+                [
+                    (f"PolicyBot: {policy.title}, version {policy.version}.", "heading"),
+                    (
+                        f"Signed in as {person}. Type a question, 'help' for what I can do, "
+                        "'quit' to leave.",
+                        None,
+                    ),
+                ]
+            )
+            + "\n"
         )
     _show_waiting(app, person, stdout)
     hints = Hints()
     resumed = app.bot.resumed_checklist(session) if first_message is None else None
     if resumed is not None:
-        stdout.write(render(resumed) + "\n")
+        stdout.write(show(resumed, Terminal.of(stdout)) + "\n\n")
     pending = [first_message] if first_message else []
-    while True:
-        line = pending.pop() if pending else _read(stdin, stdout, interactive)
-        if line is None:
-            break
-        replies = app.bot.handle(replace(session, text=line))
-        for reply in replies:
-            stdout.write(render(reply) + "\n")
-        if (hint := hints.line(replies)) is not None:
-            stdout.write(hint + "\n")
-        _show_waiting(app, person, stdout)
-        if not interactive:
-            stdout.write("\n")
-        stdout.flush()
+    try:
+        while True:
+            line = pending.pop() if pending else _next(reader, stdout, interactive)
+            if line is None:
+                break
+            terminal = Terminal.of(stdout)  # read again: the window may have been resized
+            replies = app.bot.handle(replace(session, text=line))
+            for reply in replies:
+                stdout.write(show(reply, terminal) + "\n")
+            if (hint := hints.line(replies)) is not None:
+                stdout.write(terminal.text(hint, "quiet") + "\n")
+            _show_waiting(app, person, stdout)
+            stdout.write("\n")  # a blank line between one exchange and the next
+            stdout.flush()
+    except KeyboardInterrupt:
+        _goodbye(stdout, interactive, after_prompt=True)
+        return 130
+    _goodbye(stdout, interactive, after_prompt=reader.at_end)
     return 0
+
+
+def _next(reader: LineReader, stdout: TextIO, interactive: bool) -> str | None:
+    """The next message, skipping empty lines; None on 'quit' or at the end of input."""
+    prompt = Terminal.of(stdout).prompt("you> ") if interactive else ""
+    while True:
+        line = reader.read(prompt)
+        if line is None or line.strip().lower() in _QUIT:
+            return None
+        if line.strip():
+            return line
+
+
+def _goodbye(stdout: TextIO, interactive: bool, *, after_prompt: bool) -> None:
+    """In a terminal, end on a line of its own: Ctrl-D and Ctrl-C leave the cursor after the
+    prompt."""
+    if not interactive:
+        return
+    stdout.write(("\n" if after_prompt else "") + "Goodbye.\n")
+    stdout.flush()
 
 
 def run_checklist_listing(
@@ -93,21 +135,11 @@ def _show_waiting(app: App, person: str, stdout: TextIO) -> None:
         return
     waiting = outbox.deliver_to_console(app.db, me.id, app.bot.clock(), app.send_time_checks)
     if waiting:
-        stdout.write(f"-- {len(waiting)} message(s) for you --\n")
+        terminal = Terminal.of(stdout)
+        stdout.write(terminal.text(f"-- {len(waiting)} message(s) for you --", "heading") + "\n")
         for reply in waiting:
-            stdout.write(render(reply) + "\n")
-        stdout.write("--\n")
-
-
-def _read(stdin: TextIO, stdout: TextIO, interactive: bool) -> str | None:
-    """The next line typed, or None at end of input or 'quit'."""
-    if interactive:
-        stdout.write("you> ")
-        stdout.flush()
-    line = stdin.readline()
-    if not line or line.strip().lower() in _QUIT:
-        return None
-    return line.rstrip("\n")
+            stdout.write(show(reply, terminal) + "\n")
+        stdout.write(terminal.text("--", "heading") + "\n")
 
 
 def _login_name() -> str:

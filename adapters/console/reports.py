@@ -1,13 +1,18 @@
-"""`policybot report ...`: HR's lists, as an aligned table or as CSV."""
+"""`policybot report ...`: HR's lists, as a table fitted to the terminal, or as CSV or JSON with
+every column whole."""
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from datetime import datetime
+from typing import Any, TextIO
 
+from adapters.console.tables import fit_table
+from adapters.console.terminal import Terminal
 from bot.acknowledgements.report import AckReport, ReportError, ack_report
 from bot.app import App
 from bot.approvals import authorizations
@@ -27,8 +32,8 @@ def run_report(app: App, args: argparse.Namespace, stdout: TextIO = sys.stdout) 
             if args.report == "authorizations"
             else undelivered_table(app)
         )
-        write_table(header, table, as_csv=args.csv, stdout=stdout)
-        if not args.csv:
+        write_table(header, table, as_csv=args.csv, as_json=args.json, stdout=stdout)
+        if not (args.csv or args.json):
             stdout.write(summary + "\n")
         return 0
     if args.report == "acks":
@@ -44,8 +49,8 @@ def run_report(app: App, args: argparse.Namespace, stdout: TextIO = sys.stdout) 
         for r in found
     ]
     summary = f"{len(found)} unanswered question(s)."
-    write_table(header, table, as_csv=args.csv, stdout=stdout)
-    if not args.csv:
+    write_table(header, table, as_csv=args.csv, as_json=args.json, stdout=stdout)
+    if not (args.csv or args.json):
         stdout.write(summary + "\n")
     return 0
 
@@ -66,20 +71,42 @@ def _acks(app: App, args: argparse.Namespace, stdout: TextIO) -> int:
         write_table(header, table, as_csv=True, stdout=stdout)
         return 0
     done = len(report.people) - len(report.pending)
-    stdout.write(
-        f"{policy.title}, version {report.version}: {done} of {len(report.people)} people "
-        f"acknowledged (version {report.basis} or later counts; asked since "
-        f"{report.asked_since:%Y-%m-%d}).\n\n"
-    )
     departments = [
         [row.department, str(row.people), str(row.acknowledged), f"{row.share:.0%}"]
         for row in report.departments
     ]
-    write_table(
-        ["department", "people", "acknowledged", "done"], departments, as_csv=False, stdout=stdout
+    department_header = ["department", "people", "acknowledged", "done"]
+    if args.json:
+        _write_json(
+            {
+                "policy": policy.id,
+                "title": policy.title,
+                "version": report.version,
+                "counts_from_version": report.basis,
+                "asked_since": report.asked_since.isoformat(),
+                "people_count": len(report.people),
+                "acknowledged": done,
+                "departments": _objects(department_header, departments),
+                "people": _objects(header, table),
+            },
+            stdout,
+        )
+        return 0
+    terminal = Terminal.of(stdout)
+    stdout.write(
+        terminal.text(
+            f"{policy.title}, version {report.version}: {done} of {len(report.people)} people "
+            f"acknowledged (version {report.basis} or later counts; asked since "
+            f"{report.asked_since:%Y-%m-%d})."
+        )
+        + "\n\n"
     )
+    write_table(department_header, departments, as_csv=False, stdout=stdout)
     stdout.write("\n")
-    write_table(header, table, as_csv=False, stdout=stdout)
+    if terminal.width is None:  # a pipe or a file: every column, as before
+        write_table(header, table, as_csv=False, stdout=stdout)
+    else:  # a terminal: one "since" column (a person is either acknowledged or pending)
+        write_table(*_ack_people_short(report), as_csv=False, stdout=stdout)
     return 0
 
 
@@ -120,6 +147,36 @@ def _ack_people(report: AckReport) -> tuple[list[str], list[list[str]]]:
     return header, table
 
 
+def _ack_people_short(report: AckReport) -> tuple[list[str], list[list[str]]]:
+    """Every person in five columns that fit 80 characters; --csv has the full seven."""
+    header = ["person", "name", "department", "status", "since (UTC)"]
+    table = [
+        [
+            p.handle,
+            p.name,
+            p.department or "",
+            "pending" if p.pending else f"acknowledged version {p.acknowledged_version}",
+            _minute(p.pending_since or p.acknowledged_at),
+        ]
+        for p in sorted(report.people, key=lambda p: (not p.pending, p.department or "", p.name))
+    ]
+    table += [
+        [
+            u.person,
+            u.display_name or "",
+            "",
+            f"acknowledged version {u.version} on {u.platform} (not on the staff list)",
+            _minute(u.acknowledged_at),
+        ]
+        for u in report.unlisted
+    ]
+    return header, table
+
+
+def _minute(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}" if moment else ""
+
+
 def _feedback(app: App, args: argparse.Namespace, stdout: TextIO) -> int:
     """Helpful and not-helpful votes per clause, then the questions the bot could not answer."""
     if args.policy:
@@ -127,19 +184,23 @@ def _feedback(app: App, args: argparse.Namespace, stdout: TextIO) -> int:
     counts = feedback.feedback_counts(app.db, args.policy)
     header = ["policy", "clause", "helpful", "not_helpful"]
     table = [[c.policy_id, c.clause_id, str(c.helpful), str(c.not_helpful)] for c in counts]
-    write_table(header, table, as_csv=args.csv, stdout=stdout)
     if args.csv:
+        write_table(header, table, as_csv=True, stdout=stdout)
         return 0
     questions = unanswered.list_unanswered(app.db, args.policy)
+    question_header = ["asked_at_utc", "policy", "question"]
+    question_rows = [
+        [u.asked_at.isoformat(timespec="seconds"), u.policy_id, u.text] for u in questions
+    ]
+    if args.json:
+        votes, asked = _objects(header, table), _objects(question_header, question_rows)
+        _write_json({"votes": votes, "unanswered": asked}, stdout)
+        return 0
+    write_table(header, table, as_csv=False, stdout=stdout)
     stdout.write(
         f"\n{len(counts)} clause(s) with votes. Unanswered questions ({len(questions)}):\n"
     )
-    write_table(
-        ["asked_at_utc", "policy", "question"],
-        [[u.asked_at.isoformat(timespec="seconds"), u.policy_id, u.text] for u in questions],
-        as_csv=False,
-        stdout=stdout,
-    )
+    write_table(question_header, question_rows, as_csv=False, stdout=stdout)
     return 0
 
 
@@ -238,20 +299,34 @@ def undelivered_table(app: App) -> Table:
 
 
 def write_table(
-    header: Sequence[str], rows: Sequence[Sequence[str]], *, as_csv: bool, stdout: TextIO
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    as_csv: bool,
+    stdout: TextIO,
+    as_json: bool = False,
 ) -> None:
-    """CSV for spreadsheets, or columns aligned for reading in a terminal."""
+    """CSV for spreadsheets, a JSON list of objects for scripts, or a table fitted to the
+    terminal's width for reading (`tables.fit_table`)."""
     if as_csv:
         writer = csv.writer(stdout)
         writer.writerow(header)
         writer.writerows([[csv_safe(cell) for cell in row] for row in rows])
         return
-    widths = [max([len(h), *(len(row[i]) for row in rows)]) for i, h in enumerate(header)]
-    for row in [list(header), *rows]:
-        stdout.write(
-            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-            + "\n"
-        )
+    if as_json:
+        _write_json(_objects(header, rows), stdout)
+        return
+    table = fit_table(header, rows, Terminal.of(stdout).width)
+    if table:
+        stdout.write(table + "\n")
+
+
+def _objects(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[dict[str, str]]:
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def _write_json(data: Any, stdout: TextIO) -> None:
+    stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def csv_safe(cell: str) -> str:

@@ -29,6 +29,7 @@ from bot.conversation.underway import AWAITING, Underway, read_underway
 from bot.hr_access.links import DashboardCommand
 from bot.messages import Button, Incoming, Reply
 from bot.policies.library import Library, UnknownPolicy
+from bot.policies.reading import PolicyReader
 from bot.publishing.announcements import change_lines
 from bot.publishing.dialog import PublishDialog
 from bot.publishing.publisher import MIN_WORDS as MIN_DOCUMENT_WORDS
@@ -86,9 +87,11 @@ class PolicyBot:
         self.approvals = ApprovalCommands(db, library, self.requests, clock)
         self.publishing = PublishDialog(db, library, config, clock)
         self.dashboard = DashboardCommand(config, db, clock)
+        self.reader = PolicyReader(db, library, clock)
         self.commands = CommandTable(
             [
                 *self._own_commands(),
+                *self.reader.commands(),
                 *self.approvals.commands(),
                 self.publishing.command_entry(),
                 self.dashboard.command_entry(),
@@ -486,16 +489,23 @@ class PolicyBot:
         if state.acknowledged_version is None:
             text = (
                 f"You have not acknowledged the {policy.title} yet (current version "
-                f"{policy.version}). Type 'ack' once you have read it."
+                f"{policy.version}). Type 'policy' to read it here, and 'ack' once you have "
+                "read it."
             )
-            buttons: tuple[Button, ...] = (Button("I acknowledge the policy", "ack", "primary"),)
+            buttons: tuple[Button, ...] = (
+                Button("Read the policy", "policy"),
+                Button("I acknowledge the policy", "ack", "primary"),
+            )
         elif not state.up_to_date:
             text = (
                 f"You acknowledged version {state.acknowledged_version}, but version "
                 f"{state.current_version} of the {policy.title} is now current. Please read "
-                "it and type 'ack' to acknowledge it."
+                "it ('policy', or 'changes' for what changed) and type 'ack' to acknowledge it."
             )
-            buttons = (Button("I acknowledge the new version", "ack", "primary"),)
+            buttons = (
+                Button("Read the policy", "policy"),
+                Button("I acknowledge the new version", "ack", "primary"),
+            )
         else:
             assert state.acknowledged_at is not None
             text = (

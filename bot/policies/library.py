@@ -9,6 +9,7 @@ library notices on the next message and rebuilds itself: no restart is needed.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import threading
 from collections.abc import Callable
@@ -83,7 +84,11 @@ class Library:
             return self._snapshot.policies[policy_id]
         except KeyError:
             known = ", ".join(self.policy_ids)
-            raise UnknownPolicy(f"there is no policy {policy_id!r} (known: {known})") from None
+            close = difflib.get_close_matches(policy_id.lower(), self.policy_ids, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise UnknownPolicy(
+                f"there is no policy {policy_id!r}{hint} (known: {known})"
+            ) from None
 
     def checklist(self, policy_id: str) -> Checklist | None:
         """The policy's "can I post this?" checklist, if it has one."""

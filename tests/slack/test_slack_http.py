@@ -257,3 +257,14 @@ async def test_bad_requests_get_4xx_and_change_nothing(
     assert (await served.post(body, "application/json")).status == 200
     await fake.wait_for(lambda: posted(fake, "D-U1"))
     assert len(acks.list_acknowledgements(app.db, "la-crosse")) == 1
+
+
+async def test_the_whole_policy_is_read_page_by_page_in_a_dm(
+    served: Served, fake: FakeSlack
+) -> None:
+    await served.dm("read the policy", "EvRead1")
+    [first] = await fake.wait_for(lambda: posted(fake, "D-U1"))
+    assert "Page 1 of" in first["text"] and '"text": "Next page (2 of' in block_text(first)
+    await served.dm("more", "EvRead2")
+    [_, second] = await fake.wait_for(lambda: posted(fake, "D-U1")[1:] and posted(fake, "D-U1"))
+    assert "Page 2 of" in second["text"]

@@ -140,3 +140,13 @@ async def test_activities_the_bot_does_not_use_are_accepted_and_ignored(teams: T
     response = await teams.client.post("/api/messages", json=teams.activity(kind="invoke"))
     assert response.status == 200 and await response.json() == {}  # acknowledged, not a 500
     assert teams.connector.calls == []
+
+
+async def test_the_whole_policy_is_read_page_by_page_from_the_card(teams: Teams) -> None:
+    [first] = await teams.say("policy")
+    assert "Page 1 of" in first.shown and "Clause 1" in first.shown
+    buttons = first.submits()
+    [next_page] = [label for label in buttons if label.startswith("Next page")]
+    assert await teams.post(teams.submit(buttons[next_page], first.assigned_id or "")) == 201
+    second = teams.connector.posted()[-1]
+    assert "Page 2 of" in second.shown and "Clause 1\n" not in second.shown
