@@ -25,7 +25,7 @@ from bot.conversation.answers import (
     unknown_reply,
 )
 from bot.conversation.help import help_reply
-from bot.conversation.underway import AWAITING, Underway, read_underway
+from bot.conversation.underway import AWAITING, MENU, Underway, read_underway
 from bot.hr_access.links import DashboardCommand
 from bot.messages import Button, Incoming, Reply
 from bot.policies.library import Library, UnknownPolicy
@@ -43,7 +43,7 @@ from knowledge.yesno import parse_yes_no
 
 MAX_INPUT_CHARS = 2000
 _CHECK = pattern(r"\s*/?check(?:list)?\s*(?:[:\-]\s*(?P<draft>.*))?")
-_MENU = "menu"  # the numbered choices last offered in the conversation
+_MENU = MENU  # the numbered choices last offered in the conversation
 _LAST_ANSWER = "last_answer"  # the clause last quoted, for "that helped" typed in words
 _ANYTHING = re.compile(r".+", re.DOTALL)
 _NONE_OF_THESE = words(
@@ -339,7 +339,7 @@ class PolicyBot:
         message, policy_id, text = turn.message, turn.policy_id, turn.text
         command = text.lower().rstrip(".!")
         if picked := _PICK.fullmatch(command):
-            offered = memory.recall(self.db, message, _MENU) if underway.remembers else None
+            offered = memory.recall(self.db, message, _MENU) if underway.menu else None
             if offered is None:
                 return [_notice("no_menu", _NO_MENU)]
             return self._pick(turn, underway, offered, int(picked["number"]))
@@ -354,7 +354,7 @@ class PolicyBot:
             ]
         if clause_id := self._named_clause(policy_id, command):
             return [self._show(message, policy_id, clause_id, question=text)]
-        return [self.answer(message, policy_id, text, forget=underway.remembers)]
+        return [self.answer(message, policy_id, text, forget=underway.menu)]
 
     def _help(self, turn: Turn) -> Reply:
         return help_reply(self.library.policy(turn.policy_id), self.commands.help_lines(turn))
@@ -400,7 +400,7 @@ class PolicyBot:
         if message.platform == "cli":  # `policybot ask` has no conversation to remember
             return
         value = {"policy_id": policy_id, "clause": clause_id}
-        memory.remember(self.db, message, _LAST_ANSWER, value, self.clock())
+        memory.keep(self.db, message, _LAST_ANSWER, value, self.clock())
 
     def acknowledge(self, message: Incoming, policy_id: str) -> Reply:
         """Record that the person has read the current version; harmless to repeat."""

@@ -27,6 +27,7 @@ from bot.storage.models import (
 )
 
 AWAITING = "awaiting"  # memory key: the command the next message completes
+MENU = "menu"  # memory key: the numbered choices last offered
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Underway:
     remembers: bool  # the conversation keeps something for its next message
     organization: str | None = None  # the person's organization on the staff list, if any
     awaiting: bool = False  # a command waits for this message to complete it (a reason)
+    menu: bool = False  # numbered choices were offered (a number or a new question ends them)
 
 
 def read_underway(db: Database, message: Incoming) -> Underway:
@@ -50,7 +52,7 @@ def read_underway(db: Database, message: Incoming) -> Underway:
     }
     with db.autocommit() as session:
         row = session.execute(_UNDERWAY, where).one()
-    versions, phrasings, request, checklist, remembers, organization, awaiting = row
+    versions, phrasings, request, checklist, remembers, organization, awaiting, menu = row
     return Underway(
         (versions, phrasings),
         bool(request),
@@ -58,6 +60,7 @@ def read_underway(db: Database, message: Incoming) -> Underway:
         bool(remembers),
         organization,
         bool(awaiting),
+        bool(menu),
     )
 
 
@@ -84,4 +87,5 @@ _UNDERWAY = select(
     .limit(1)
     .scalar_subquery(),
     exists().where(_in_conversation(ConversationMemory) & (ConversationMemory.key == AWAITING)),
+    exists().where(_in_conversation(ConversationMemory) & (ConversationMemory.key == MENU)),
 )
