@@ -211,8 +211,8 @@ class PolicyBot:
         when the person typed a command instead (it runs as usual)."""
         if _CANCEL.fullmatch(turn.text.strip()):
             return [_notice("cancelled", f"OK: nothing was done ('{command}' was not sent).")]
-        if self.commands.find(turn.text) is not None:
-            return None
+        if self.commands.find(turn.text) is not None or turn.text.rstrip().endswith("?"):
+            return None  # another command, or a question: it is answered as usual
         completed = Turn(
             turn.message,
             turn.policy_id,
@@ -562,10 +562,17 @@ class PolicyBot:
             return [self._none_of_these(turn)]
         if not 1 <= number <= len(commands):
             return [_notice("error", f"Please pick a number from 1 to {last}.")]
+        memory.forget(self.db, turn.message, _MENU)  # a choice is made once
+        command = commands[number - 1]
+        if command.startswith("show "):  # a "did you mean": quote it for the question asked
+            policy_id = str(offered.get("policy") or turn.policy_id)
+            question = str(offered.get("question") or "")
+            shown = self._show(turn.message, policy_id, command.removeprefix("show "), question)
+            return [shown]
         chosen = Turn(
             turn.message,
             turn.policy_id,
-            commands[number - 1],
+            command,
             whoami=lambda: turn.me,
             asks_authorizations=lambda: turn.asks_authorizations,
         )

@@ -304,3 +304,18 @@ def test_an_answer_after_a_long_pause_says_it_resumed_the_checklist(app: App, cl
     assert "your answer went to question 2" in reply.text and "Question 3" in reply.text
     [next_one] = say(app, "no")
     assert "Picking up" not in next_one.text
+
+
+def test_a_question_asked_instead_of_a_denials_reason_is_answered_not_sent(app: App) -> None:
+    number = _link_request(app)
+    say(app, f"deny {number}", person="max")
+    [answer] = say(app, "can I post photos of my crew?", person="max")
+    assert answer.kind == "answer"
+    assert "has not decided yet" in say(app, "requests")[0].text  # nothing was decided
+
+
+def test_a_number_picks_once(app: App) -> None:
+    say(app, "request authorization")
+    assert say(app, "1")[0].kind == "request_question"
+    say(app, "cancel")
+    assert say(app, "1")[0].kind == "no_menu"
