@@ -17,7 +17,7 @@ from adapters.cli_help import (
     serve_environment_text,
     short_usage,
 )
-from adapters.console import reports
+from adapters.console import checklist_commands, reports
 from bot.app import App, open_app
 from bot.config import (
     DATABASE_URL_ENV,
@@ -150,6 +150,7 @@ environment:
     )
 
     _policy_parser(commands)
+    checklist_commands.add_parser(commands)
 
     remind = commands.add_parser(
         "remind",
@@ -278,6 +279,22 @@ def _policy_parser(commands: argparse._SubParsersAction[SuggestingParser]) -> No
     publish.add_argument("--organization", help="app.yaml organization id, for a new policy")
     publish.add_argument("--by", help="who publishes it, for the record (default: your login)")
     publish.add_argument("--yes", action="store_true", help="publish without asking to confirm")
+    clauses = actions.add_parser(
+        "clauses",
+        help="the clauses of a version as they are read: numbers, citations, text",
+        description="The clauses of a version as PolicyBot reads them: id, number, citation, "
+        "title and text, in the document's order.",
+    )
+    clauses.add_argument("--policy", required=True, help=policy_help())
+    clauses.add_argument("--version", type=int, help="a version number (default: the current one)")
+    clauses.add_argument("--json", action="store_true", help="as a JSON list of clauses")
+    topics = actions.add_parser(
+        "topics",
+        help="which clauses each topic of the domain's topic map is linked to",
+        description="How the current version's clauses are linked to the topic map "
+        "(knowledge/topics.yaml), strongest first, and which topics the policy does not cover.",
+    )
+    topics.add_argument("--policy", required=True, help=policy_help())
     history = actions.add_parser(
         "history",
         help="every version of a policy",
@@ -352,6 +369,7 @@ def _dispatch(app: App, args: argparse.Namespace) -> int:
         "people": _people,
         "approvals": _approvals,
         "policy": _policy,
+        "checklist": checklist_commands.run_checklist,
         "remind": _remind,
     }
     return handlers[args.command](app, args)

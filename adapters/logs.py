@@ -30,7 +30,16 @@ LEVEL_ENV = "POLICYBOT_LOG_LEVEL"
 REQUEST_ID_HEADER = "X-Request-Id"
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 FORMATS = ("text", "json")
-CHATTY_LOGGERS = ("slack_bolt", "slack_sdk", "botbuilder", "botframework", "msrest", "urllib3")
+CHATTY_LOGGERS = (
+    "slack_bolt",
+    "slack_sdk",
+    "botbuilder",
+    "botframework",
+    "msrest",
+    "microsoft_agents",
+    "msal",
+    "urllib3",
+)
 _SANE_ID = re.compile(r"[A-Za-z0-9._:/+=-]{1,128}")
 _PLATFORM_PATHS = (("/slack/", "slack"), ("/api/messages", "teams"))
 

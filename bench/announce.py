@@ -209,6 +209,8 @@ async def run(people: int, sample: int) -> None:
             )
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak resident memory of the process: {rss:.0f} MB")
+        assert teams_mount.notifier is not None
+        await teams_mount.notifier.gateway.close()  # the connections kept to the Teams fake
         app.close()
     await slack_server.close()
     await teams_server.close()

@@ -2,6 +2,7 @@
 workers sharing one PostgreSQL database.
 
 Usage: python bench/load.py [--seconds 5] [--rates 50,100,200] [--workers 1,2]
+       python bench/load.py --compare-teams agents,botbuilder [--seconds 10] [--rates 50,100]
 
 Starts a throwaway PostgreSQL server (scripts/postgres), the fake Slack and the fake Teams
 connector from tests/ (threads of this process), then for each worker count a fresh database
@@ -10,6 +11,12 @@ over the workers: half Slack (DM events and /policy commands, signed; latency is
 answer follows it) and half Teams messages (authentication off; latency includes the answer,
 which Teams gets before the 201). Prints p50/p99 latency, errors and the achieved rate per
 platform and offered rate, then how many answers reached the fakes. Reuses bench/slack_ack.py.
+
+`--compare-teams` runs the Teams path alone on each named `teams.sdk`, side by side: two
+`policybot serve` workers per SDK (each pair on a database of its own on the one server), all
+started at once; at each rate the SDKs take turns (the order alternating from rate to rate, so
+neither always runs on a warmer machine). Per SDK and rate it prints the answer latency p50/p99
+and the workers' CPU per answered turn (user + system time from /proc, over that rate's window).
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench.slack_ack import (  # noqa: E402
     QUESTIONS,
+    Request,
     Requests,
     fire,
     report,
@@ -124,6 +132,73 @@ async def with_workers(count: int, url: str, rates: list[int], seconds: float) -
           f"{len(connector.posted())}")  # fmt: skip
 
 
+TEAMS_CONFIG = (
+    "database:\n  path: unused.sqlite3\n"
+    "organizations:\n  - {id: lax, name: City of La Crosse, policy: la-crosse}\n"
+    "teams:\n  enabled: true\n  default_organization: lax\n  sdk: %s\n"
+)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used so far (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / ticks
+
+
+async def compare_teams(
+    sdks: list[str], server_url: str, rates: list[int], seconds: float, workers: int = 2
+) -> None:
+    """The Teams path alone on each SDK, `workers` workers each, the SDKs taking turns."""
+    fake, connector = start_fake_slack(), start_fake_connector()
+    with tempfile.TemporaryDirectory() as folder:
+        pairs: dict[str, list[tuple[asyncio.subprocess.Process, str]]] = {}
+        try:
+            for sdk in sdks:
+                url = new_database(server_url)
+                pairs[sdk] = []
+                for n in range(workers):  # one after the other: each migrates, or finds it done
+                    place = Path(folder) / f"{sdk}-{n}"
+                    place.mkdir()
+                    pairs[sdk].append(
+                        await start_server(
+                            fake, place, TEAMS_CONFIG % sdk, {"POLICYBOT_DATABASE_URL": url}
+                        )
+                    )
+            senders = {sdk: Mixed(Requests(fake), connector, [b for _, b in pairs[sdk]])
+                       for sdk in sdks}  # fmt: skip
+            for sdk in sdks:
+                await fire(lambda sdk=sdk: senders[sdk].make("teams"), 20, 2.0)  # warm-up
+            print(f"Teams only, {workers} workers per SDK, PostgreSQL, {os.cpu_count()} cores "
+                  "shared by every worker, the load generator and the fake connector")  # fmt: skip
+            for turn, rate in enumerate(rates):
+                for sdk in sdks if turn % 2 == 0 else sdks[::-1]:
+                    await one_sdk(sdk, senders[sdk], [p.pid for p, _ in pairs[sdk]], rate, seconds)
+        finally:
+            for processes in pairs.values():
+                for process, _ in processes:
+                    process.terminate()
+                    await process.wait()
+    print(f"  answers that reached the fake connector: {len(connector.posted())}")
+
+
+async def one_sdk(sdk: str, sender: Mixed, pids: list[int], rate: int, seconds: float) -> None:
+    before = cpu_seconds(pids)
+
+    def make() -> Request:
+        return sender.make("teams")
+
+    results, elapsed = await fire(make, rate, seconds)
+    answered = sum(1 for _, ok in results if ok)
+    cpu = cpu_seconds(pids) - before
+    report(f"{sdk:<10} {rate:>3}/s teams", results, elapsed)
+    print(f"{'':<26} CPU per answered turn {1000 * cpu / max(answered, 1):5.1f} ms "
+          f"({cpu:.1f} s of CPU for {answered} turns)")  # fmt: skip
+
+
 def new_database(server_url: str) -> str:
     """A new empty database on the server; its URL."""
     name = f"bench_load_{uuid.uuid4().hex[:8]}"
@@ -139,6 +214,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rates", default="50,100,200")
     parser.add_argument("--workers", default="1,2")
+    parser.add_argument(
+        "--compare-teams", metavar="SDKS", help="e.g. agents,botbuilder: Teams alone, per SDK"
+    )
     args = parser.parse_args()
     rates = [int(rate) for rate in args.rates.split(",")]
     name = f"bench-load-{os.getpid()}"
@@ -146,6 +224,13 @@ def main() -> None:
     server_url = subprocess.run([postgres, "start", name], check=True, capture_output=True,
                                 text=True).stdout.strip()  # fmt: skip
     try:
+        if args.compare_teams:
+            sdks = args.compare_teams.split(",")
+            started = time.perf_counter()
+            asyncio.run(compare_teams(sdks, server_url, rates, args.seconds))
+            load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+            print(f"  ({time.perf_counter() - started:.0f} s; load average after: {load})")
+            return
         print(f"PostgreSQL, {os.cpu_count()} cores shared by the workers, the load generator and "
               "the fakes; latency per request")  # fmt: skip
         for count in (int(n) for n in args.workers.split(",")):

@@ -1,8 +1,10 @@
 """Matcher speed and start-up time.
 
 Usage: python bench/speed.py
-Prints the median and p95 time per question in process on the seed policies and on a generated
-policy of 5,000 clauses, and the time `policybot ask` takes from start to first answer.
+Prints the median and p95 time per question in process on the seed policies, on the corpus
+policies published with no phrasings (../shared/eval/corpus, their own questions), and on a
+generated policy of 5,000 clauses, the memory indexing takes, and the time `policybot ask` takes
+from start to first answer.
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
+
+import evalsets
 
 from knowledge.matcher import Matcher
 from knowledge.models import Clause, Policy, PolicyMetadata
@@ -106,6 +111,24 @@ def main() -> int:
         "seed policies",
         timed(seeds, "la-crosse", QUESTIONS, 50) + timed(seeds, "lake-elmo", QUESTIONS, 50),
     )
+    ids = evalsets.corpus_ids()
+    for split, build in [
+        ("parser", evalsets.published_policy),
+        ("reference", evalsets.reference_policy),
+    ]:
+        started = time.perf_counter()
+        corpus = Matcher([build(pid) for pid in ids])
+        indexed = (time.perf_counter() - started) * 1000
+        samples: list[float] = []
+        for pid in ids:
+            asked = [
+                q.question for q in evalsets.load_questions(evalsets.CORPUS / f"qa_{pid}.jsonl")
+            ]
+            samples += timed(corpus, pid, asked, 5)
+        report(
+            f"new policies, no phrasings ({split} split; {len(ids)} indexed in {indexed:.0f} ms)",
+            samples,
+        )
     started = time.perf_counter()
     big = Matcher([generated_policy(5000)])
     print(f"5,000-clause policy indexed in {time.perf_counter() - started:.2f} s")
@@ -114,6 +137,17 @@ def main() -> int:
         for a, b, c in zip(WORDS, WORDS[5:], WORDS[10:], strict=False)
     ][:20]
     report("5,000-clause policy", timed(big, "generated", generated_questions, 5))
+    tracemalloc.start()
+    Matcher(evalsets.seed_policies())
+    seeds_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.reset_peak()
+    Matcher([generated_policy(5000)])
+    big_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(
+        f"memory to index (Python allocations, peak): seed policies {seeds_peak / 1e6:.1f} MB, "
+        f"5,000 clauses {big_peak / 1e6:.0f} MB"
+    )
     print(f"policybot ask, start to first answer: median {startup_seconds():.2f} s over 5 runs")
     return 0
 

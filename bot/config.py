@@ -57,11 +57,16 @@ class PlatformSettings:
     enabled: bool = False
     routes: tuple[tuple[str, str], ...] = ()
     default_organization: str | None = None
+    sdk: str | None = None  # Teams only: the SDK its gateway runs on (one of TEAMS_SDKS)
 
     def organization_id(self, workspace: str | None) -> str | None:
         """The organization a workspace or tenant belongs to, if the configuration says."""
         return dict(self.routes).get(workspace or "", self.default_organization)
 
+
+# Teams' SDKs: the Microsoft 365 Agents SDK (supported; the default, README "The SDK") and the
+# Bot Framework SDK (botbuilder, out of support since 2025-12-31).
+TEAMS_SDKS = ("agents", "botbuilder")
 
 ROLES = ("employee", "supervisor", "department_director", "social_media_administrator", "hr")
 ROLE_ALIASES = {
@@ -254,7 +259,7 @@ def _build(raw: dict[str, Any], base: Path, source: str) -> Config:
         matcher=_matcher(raw.get("matcher"), source),
         organizations=organizations,
         slack=_platform(raw.get("slack"), f"{source}: slack", "workspaces", known_ids),
-        teams=_platform(raw.get("teams"), f"{source}: teams", "tenants", known_ids),
+        teams=_platform(raw.get("teams"), f"{source}: teams", "tenants", known_ids, TEAMS_SDKS),
         people=_people(raw.get("people"), source, known_ids),
         approvals=_approvals(raw.get("approvals"), source),
         acknowledgements=_acknowledgements(raw.get("acknowledgements"), source),
@@ -480,15 +485,22 @@ def _person(raw: Any, where: str) -> PersonSeed:
     )
 
 
-def _platform(raw: Any, where: str, routes_key: str, known_ids: set[str]) -> PlatformSettings:
-    """A platform section: enabled, its workspace (or tenant) routes and default organization."""
+def _platform(
+    raw: Any, where: str, routes_key: str, known_ids: set[str], sdks: tuple[str, ...] = ()
+) -> PlatformSettings:
+    """A platform section: enabled, its workspace (or tenant) routes and default organization,
+    and, where `sdks` are offered, which one serves it (the first is the default)."""
     section = _section(raw, where)
-    unknown = sorted(set(section) - {"enabled", routes_key, "default_organization"})
+    keys = ["enabled", routes_key, "default_organization"] + (["sdk"] if sdks else [])
+    unknown = sorted(set(section) - set(keys))
     if unknown:
         raise ConfigError(
             f"{where}: unknown setting(s) {', '.join(map(str, unknown))}; known settings are "
-            f"enabled, {routes_key}, default_organization"
+            f"{', '.join(keys)}"
         )
+    sdk = section.get("sdk", sdks[0]) if sdks else None
+    if sdk not in (sdks or (None,)):
+        raise ConfigError(f"{where}.sdk must be {' or '.join(sdks)} (got {sdk!r})")
     enabled = section.get("enabled", bool(section))
     if not isinstance(enabled, bool):
         raise ConfigError(f"{where}.enabled must be true or false (got {enabled!r})")
@@ -500,7 +512,7 @@ def _platform(raw: Any, where: str, routes_key: str, known_ids: set[str]) -> Pla
     default = section.get("default_organization")
     if default is not None:
         default = _organization_ref(default, f"{where}.default_organization", known_ids)
-    return PlatformSettings(enabled, tuple(pairs), default)
+    return PlatformSettings(enabled, tuple(pairs), default, sdk)
 
 
 def _organization_ref(value: Any, where: str, known_ids: set[str]) -> str:

@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -57,6 +57,7 @@ from typing import Any, TypeVar
 import yaml
 
 from knowledge.draft_patterns import DraftPattern, PatternError, compile_pattern
+from knowledge.titles import check_title
 
 _T = TypeVar("_T")
 
@@ -66,6 +67,8 @@ VERDICTS = ("ok", "ok_with_disclaimer", "needs_authorization", "do_not_post")
 """The four verdicts, from least to most severe."""
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+STALE_REFERENCE = re.compile(r"(?P<clause>[a-z0-9][a-z0-9_-]*)@v(?P<version>\d{1,6})")
+"""A reference HR must review: the clause as an older version had it (``clause-11@v1``)."""
 _ROLE = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOP_FIELDS = {
     "policy": True,
@@ -78,6 +81,7 @@ _TOP_FIELDS = {
     "outcomes": True,
     "reminders": False,
     "signals": False,
+    "titles": False,
 }
 _QUESTION_FIELDS = {
     "id": True,
@@ -115,10 +119,15 @@ class ChecklistError(ValueError):
 
 @dataclass(frozen=True)
 class Branch:
-    """Where one answer leads: the next question id (``None`` at the end) and outcomes it adds."""
+    """Where one answer leads: the next question id (``None`` at the end) and outcomes it adds.
+
+    ``review`` names the items HR has set aside that this answer passes over (a question skipped,
+    an outcome not given), so the verdict can say which part to ask HR about.
+    """
 
     next: str | None
     add: tuple[str, ...] = ()
+    review: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,6 +181,7 @@ class Verdict:
     disclaimer: str | None
     approvers: tuple[str, ...]
     summary: str
+    under_review: tuple[str, ...] = ()  # what HR is updating that this walk could not check
 
     @property
     def authorizations(self) -> tuple[Finding, ...]:
@@ -192,6 +202,7 @@ class Verdict:
             "reminders": [reminder.to_dict() for reminder in self.reminders],
             "disclaimer": self.disclaimer,
             "approvers": list(self.approvers),
+            "under_review": list(self.under_review),
         }
 
 
@@ -214,6 +225,7 @@ class _Walk:
     path: tuple[str, ...]
     added: tuple[str, ...]
     current: Question | None
+    review: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -231,6 +243,11 @@ class Checklist:
     disclaimer: str | None = None
     roles: Mapping[str, str] = field(default_factory=dict)
     signals: tuple[SignalSpec, ...] = ()
+    titles: Mapping[str, str] = field(default_factory=dict)  # clause id -> HR's short title
+    # Set by knowledge.checklist_review on the checklist employees walk while HR reviews part
+    # of it: what each set-aside item was (key -> plain words), and those skipped at the start.
+    review_notes: Mapping[str, str] = field(default_factory=dict)
+    start_review: tuple[str, ...] = ()
     _longest: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def cited_clauses(self) -> frozenset[str]:
@@ -255,7 +272,7 @@ class Checklist:
         walk = self._walk(answers)
         if walk.current is not None:
             return walk.current
-        return self._verdict(walk.added)
+        return self._verdict(walk.added, walk.review)
 
     def path(self, answers: Mapping[str, bool]) -> list[str]:
         """Ids of the answered questions on the current path, in the order they were asked.
@@ -299,15 +316,17 @@ class Checklist:
     def _walk(self, answers: Mapping[str, bool]) -> _Walk:
         path: list[str] = []
         added: list[str] = []
-        current: Question | None = self.first_question()
+        review: list[str] = list(self.start_review)
+        current: Question | None = self.questions.get(self.start)
         while current is not None and current.id in answers:
             branch = current.branch(bool(answers[current.id]))
             path.append(current.id)
             added.extend(branch.add)
+            review.extend(branch.review)
             current = None if branch.next is None else self.questions[branch.next]
-        return _Walk(tuple(path), tuple(added), current)
+        return _Walk(tuple(path), tuple(added), current, tuple(review))
 
-    def _verdict(self, added: Sequence[str]) -> Verdict:
+    def _verdict(self, added: Sequence[str], review: Sequence[str] = ()) -> Verdict:
         ids = _unique(added) or (self.default_outcome,)
         reached = [self.outcomes[oid] for oid in ids]
         reasons = tuple(sorted(reached, key=lambda r: -_severity(r.verdict)))
@@ -323,6 +342,7 @@ class Checklist:
             disclaimer=self.disclaimer if wants_disclaimer else None,
             approvers=approvers,
             summary=self._summary(verdict, approvers, len(reasons)),
+            under_review=_unique(self.review_notes.get(key, key) for key in review),
         )
 
     def _summary(self, verdict: str, approvers: Sequence[str], count: int) -> str:
@@ -348,6 +368,34 @@ def load_checklist(path: str | Path, clause_ids: Collection[str]) -> Checklist:
     return _build(data, source, frozenset(clause_ids))
 
 
+def checklist_from_data(data: Any, source: str, clause_ids: Collection[str]) -> Checklist:
+    """Validate a checklist given as plain data (what a YAML file reads as), like a file."""
+    return _build(data, source, frozenset(clause_ids))
+
+
+class _Everything:
+    def __contains__(self, _item: object) -> bool:
+        return True
+
+
+ANY_STALE: Container[str] = _Everything()
+"""Pass as ``stale_ok`` to accept every stale reference (a stored checklist being read)."""
+
+
+def parse_checklist(
+    text: str, source: str, clause_ids: Collection[str], *, stale_ok: Container[str] = ()
+) -> Checklist:
+    """Validate a checklist HR sends as text (a file to publish, a dashboard form).
+
+    Bounded before it is read: at most ``MAX_CHECKLIST_CHARS`` characters, no YAML anchors or
+    aliases (a few bytes of them can stand for millions of items), at most ``MAX_DEPTH`` levels
+    of nesting. Stale references (``clause-11@v1``) are refused unless listed in `stale_ok`:
+    HR may leave an item that is already set aside as it is, not make a new one. Raises
+    ``ChecklistError`` listing every problem.
+    """
+    return _build(_parse_yaml(text, source), source, frozenset(clause_ids), stale_ok)
+
+
 def load_policy_checklist(policy_dir: str | Path, clause_ids: Collection[str]) -> Checklist:
     """Load ``checklist.yaml`` from a policy's folder; its ``policy`` must match the folder."""
     policy_dir = Path(policy_dir)
@@ -366,11 +414,42 @@ def load_policy_checklist(policy_dir: str | Path, clause_ids: Collection[str]) -
 # --- reading -----------------------------------------------------------------------------
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+MAX_CHECKLIST_CHARS = 200_000  # the seed checklists are 12-15 KB
+MAX_DEPTH = 12  # the schema nests 5 levels (questions, an item, a branch, its add list)
+
+
+# libyaml's parser when PyYAML has it: the pure-Python one took about 300 ms for a 10 KB
+# checklist on this machine, and every worker reads the checklist again after a publication.
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_OPENINGS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSINGS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+class _UniqueKeyLoader(_SAFE_LOADER):  # type: ignore[misc]
     """A safe YAML loader that refuses a field written twice (the second would silently win)."""
 
 
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+def _check_shape(text: str) -> None:
+    """Refuse anchors and aliases, and nesting deeper than the schema has any use for, from the
+    parser's events, before anything is built from them."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_SAFE_LOADER):
+        mark: Any = event.start_mark
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases ('&' and '*') are not used in a checklist", mark
+            )
+        if isinstance(event, _OPENINGS):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"it nests deeper than {MAX_DEPTH} levels", mark
+                )
+        elif isinstance(event, _CLOSINGS):
+            depth -= 1
+
+
+def _construct_mapping(loader: Any, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)
@@ -383,7 +462,8 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
                 key_node.start_mark,
             )
         seen.add(key)
-    return loader.construct_mapping(node)
+    mapping: dict[Any, Any] = loader.construct_mapping(node)
+    return mapping
 
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -397,10 +477,25 @@ def _read_yaml(path: Path) -> Any:
         raise ChecklistError(source, ["the file does not exist"]) from None
     except (OSError, UnicodeDecodeError) as err:
         raise ChecklistError(source, [f"the file cannot be read: {err}"]) from None
+    return _parse_yaml(text, source)
+
+
+def _parse_yaml(text: str, source: str) -> Any:
+    if len(text) > MAX_CHECKLIST_CHARS:
+        raise ChecklistError(
+            source,
+            [
+                f"it is {len(text):,} characters long; a checklist has at most "
+                f"{MAX_CHECKLIST_CHARS:,}"
+            ],
+        )
     try:
+        _check_shape(text)
         return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
     except yaml.YAMLError as err:
         raise ChecklistError(source, [f"it is not valid YAML: {err}"]) from None
+    except RecursionError:
+        raise ChecklistError(source, ["it nests too deeply to be a checklist"]) from None
 
 
 # --- building and validating -------------------------------------------------------------
@@ -409,9 +504,12 @@ def _read_yaml(path: Path) -> Any:
 class _Problems:
     """Collects problems so an HR editor sees all of them at once, not one per attempt."""
 
-    def __init__(self, source: str, clause_ids: frozenset[str]) -> None:
+    def __init__(
+        self, source: str, clause_ids: frozenset[str], stale_ok: Container[str] = ()
+    ) -> None:
         self.source = source
         self.clause_ids = clause_ids
+        self.stale_ok = stale_ok
         self.items: list[str] = []
 
     def add(self, where: str, message: str) -> None:
@@ -422,8 +520,10 @@ class _Problems:
             raise ChecklistError(self.source, self.items)
 
 
-def _build(data: Any, source: str, clause_ids: frozenset[str]) -> Checklist:
-    problems = _Problems(source, clause_ids)
+def _build(
+    data: Any, source: str, clause_ids: frozenset[str], stale_ok: Container[str] = ()
+) -> Checklist:
+    problems = _Problems(source, clause_ids, stale_ok)
     if not isinstance(data, dict):
         problems.add("", "the file must be a set of fields (policy, questions, outcomes, ...)")
         problems.raise_if_any()
@@ -433,6 +533,7 @@ def _build(data: Any, source: str, clause_ids: frozenset[str]) -> Checklist:
     reminders = _parse_all(problems, data.get("reminders", []), "reminders", _parse_reminder)
     signals = _parse_all(problems, data.get("signals", []), "signals", _parse_signal)
     roles = _parse_roles(problems, data.get("roles", {}))
+    titles = _parse_titles(problems, data.get("titles", {}))
     policy = _text_field(problems, "", data, "policy")
     if isinstance(data.get("questions"), list) and not data["questions"]:
         problems.add("field 'questions'", "the checklist needs at least one question")
@@ -449,6 +550,7 @@ def _build(data: Any, source: str, clause_ids: frozenset[str]) -> Checklist:
         disclaimer=_optional_text(problems, "", data, "disclaimer"),
         roles=roles,
         signals=tuple(signals.values()),
+        titles=titles,
     )
     _check_references(problems, checklist)
     problems.raise_if_any()
@@ -606,6 +708,23 @@ def _parse_roles(problems: _Problems, value: Any) -> dict[str, str]:
     return roles
 
 
+def _parse_titles(problems: _Problems, value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        problems.add("field 'titles'", "must map clause ids to short titles, like clause-9: Logos")
+        return {}
+    titles: dict[str, str] = {}
+    for clause_id, title in value.items():
+        where = f"title of '{clause_id}'"
+        if not isinstance(clause_id, str) or clause_id not in problems.clause_ids:
+            problems.add(where, f"'{clause_id}' is not a clause of this policy")
+            continue
+        try:
+            titles[clause_id] = check_title(title if isinstance(title, str) else "")
+        except ValueError as err:
+            problems.add(where, str(err))
+    return titles
+
+
 def _check_fields(
     problems: _Problems, where: str, item: dict[str, Any], spec: Mapping[str, bool]
 ) -> None:
@@ -668,7 +787,16 @@ def _clauses(problems: _Problems, where: str, item: dict[str, Any]) -> tuple[str
         problems.add(where, "field 'clauses' must cite at least one clause")
     known = ", ".join(sorted(problems.clause_ids, key=_natural))
     for clause in clauses:
-        if clause not in problems.clause_ids:
+        if stale := STALE_REFERENCE.fullmatch(clause):
+            if clause in problems.stale_ok:
+                continue
+            problems.add(
+                where,
+                f"field 'clauses': '{clause}' is {stale['clause']} as version "
+                f"{stale['version']} had it, which the current version removed or reworded: "
+                f"cite a clause of the current version instead ({known}), or delete this item",
+            )
+        elif clause not in problems.clause_ids:
             problems.add(
                 where,
                 f"field 'clauses': '{clause}' is not a clause of this policy "

@@ -1,18 +1,33 @@
 """Turn an uploaded policy document into text the parser reads: txt, Markdown, HTML, PDF, .docx.
 
 HR publishes whatever the city's document system exports. Text formats are decoded as they are
-(the parser understands Markdown and HTML-ish exports such as Laserfiche's); PDF text comes from
-its text layer and Word's from its XML, with list items numbered or bulleted as Word shows them.
+(the parser understands Markdown and HTML exports such as Laserfiche's); PDF text comes from its
+text layer without running headers and footers (knowledge.reading.pdf), and Word's from its XML
+with the numbers Word displays (knowledge.reading.docx). Every input has limits before it is
+read: a file on disk must be a regular file under the size limit (a device such as /dev/zero or
+a FIFO is refused before a byte is read), a .docx is inflated part by part under a cap, and a
+PDF's pages, text and reading time are capped.
 """
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
+import os
+import stat
 from dataclasses import dataclass
-from pathlib import PurePath
-from xml.etree import ElementTree
+from pathlib import Path, PurePath
+
+from knowledge.reading.docx import docx_text
+from knowledge.reading.errors import DocumentError
+from knowledge.reading.pdf import pdf_text
+
+__all__ = [
+    "FORMATS",
+    "MAX_DOCUMENT_BYTES",
+    "Document",
+    "DocumentError",
+    "read_document",
+    "read_document_file",
+]
 
 FORMATS = {
     ".txt": "text",
@@ -25,11 +40,6 @@ FORMATS = {
     ".docx": "docx",
 }
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-class DocumentError(ValueError):
-    """The file cannot be read as a policy document; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -44,22 +54,64 @@ class Document:
 def read_document(name: str, content: bytes) -> Document:
     """Read a document by its file name's extension (text when there is none)."""
     if len(content) > MAX_DOCUMENT_BYTES:
-        raise DocumentError(
-            f"{name} is {len(content) / 1_048_576:.1f} MB; a policy document should be under "
-            f"{MAX_DOCUMENT_BYTES // 1_048_576} MB."
-        )
+        raise _too_large(name, len(content))
     suffix = PurePath(name).suffix.lower()
     kind = FORMATS.get(suffix, "text" if not suffix else "")
     if not kind:
         known = ", ".join(sorted(FORMATS))
         raise DocumentError(f"I can't read {suffix} files. Please send one of: {known}.")
     if kind == "pdf":
-        text = _pdf_text(name, content)
+        text = pdf_text(name, content)
     elif kind == "docx":
-        text = _docx_text(name, content)
+        text = docx_text(name, content)
     else:
         text = _decode(name, content)
     return Document(name, kind, text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def read_document_file(path: Path) -> Document:
+    """Read a document from disk: a regular file under the size limit, or a DocumentError.
+
+    The file's type and size come from the file system before anything is read, so a device
+    (/dev/zero), a FIFO (which would wait forever for a writer) or a directory is refused at
+    once, and a file that grows while it is read is refused at the limit.
+    """
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        raise DocumentError(f"cannot read {path}: {error.strerror or error}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise DocumentError(f"{path} is {_kind_of(info.st_mode)}, not a document file.")
+    if info.st_size > MAX_DOCUMENT_BYTES:
+        raise _too_large(path.name, info.st_size)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # replaced since the stat
+                raise DocumentError(f"{path} is not a regular file.")
+            content = handle.read(MAX_DOCUMENT_BYTES + 1)
+    except OSError as error:
+        raise DocumentError(f"cannot read {path}: {error.strerror or error}") from None
+    return read_document(path.name, content)
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _too_large(name: str, size: int) -> DocumentError:
+    return DocumentError(
+        f"{name} is {size / 1_048_576:.1f} MB; a policy document should be under "
+        f"{MAX_DOCUMENT_BYTES // 1_048_576} MB."
+    )
 
 
 def _decode(name: str, content: bytes) -> str:
@@ -69,70 +121,3 @@ def _decode(name: str, content: bytes) -> str:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
         return content.decode("cp1252", errors="replace")
-
-
-def _pdf_text(name: str, content: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(content))
-        if reader.is_encrypted:
-            raise DocumentError(f"{name} is password-protected; please send it unprotected.")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError) as error:
-        if isinstance(error, DocumentError):
-            raise
-        raise DocumentError(f"{name} is not a PDF I can read ({error}).") from None
-    text = "\n\n".join(page.strip() for page in pages if page.strip())
-    if not text:
-        raise DocumentError(
-            f"{name} has no text I can read: it looks scanned. Please export it from the "
-            "original document, or paste the text."
-        )
-    return text
-
-
-def _docx_text(name: str, content: bytes) -> str:
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            body = ElementTree.fromstring(archive.read("word/document.xml"))
-            numbering = (
-                _bullet_lists(ElementTree.fromstring(archive.read("word/numbering.xml")))
-                if "word/numbering.xml" in archive.namelist()
-                else set()
-            )
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
-        raise DocumentError(f"{name} is not a Word (.docx) document I can read.") from None
-    lines: list[str] = []
-    counters: dict[str, int] = {}
-    for paragraph in body.iter(f"{_W}p"):
-        text = "".join(node.text or "" for node in paragraph.iter(f"{_W}t")).strip()
-        if not text:
-            continue
-        style = paragraph.find(f"{_W}pPr/{_W}pStyle")
-        number = paragraph.find(f"{_W}pPr/{_W}numPr/{_W}numId")
-        if style is not None and re.match(r"(?i)heading|title", style.get(f"{_W}val", "")):
-            lines.append(f"\n# {text}\n")
-        elif number is not None:
-            list_id = number.get(f"{_W}val", "")
-            counters[list_id] = counters.get(list_id, 0) + 1
-            marker = "•" if list_id in numbering else f"{counters[list_id]}."
-            lines.append(f"{marker} {text}")
-        else:
-            lines.append(f"\n{text}\n")
-    return "\n".join(lines).strip()
-
-
-def _bullet_lists(numbering: ElementTree.Element) -> set[str]:
-    """The numIds whose first level is a bullet list rather than a numbered one."""
-    bullets = set()
-    for abstract in numbering.iter(f"{_W}abstractNum"):
-        level = abstract.find(f"{_W}lvl/{_W}numFmt")
-        if level is not None and level.get(f"{_W}val") == "bullet":
-            bullets.add(abstract.get(f"{_W}abstractNumId"))
-    return {
-        num.get(f"{_W}numId", "")
-        for num in numbering.iter(f"{_W}num")
-        if (ref := num.find(f"{_W}abstractNumId")) is not None and ref.get(f"{_W}val") in bullets
-    }

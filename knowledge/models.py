@@ -10,7 +10,13 @@ from knowledge.text import sentences
 
 @dataclass(frozen=True)
 class Clause:
-    """One citable unit of a policy: a numbered clause, a bullet, or a paragraph of prose."""
+    """One citable unit of a policy: a numbered clause, a bullet, or a paragraph of prose.
+
+    `label` is how a person cites it ("clause 9", "§ 37.23(C)(1)", "preamble"); `number` the
+    document's number for it ("37.23(C)(1)"; "¶2" or "3 > •1" where nothing is printed);
+    `level` its depth in the numbering (0 outermost); `heading` the section it sits under;
+    `marker` its own number as printed ("(C)", "1.", "§ 37.20"; "•" for a bullet).
+    """
 
     policy_id: str
     id: str
@@ -20,6 +26,27 @@ class Clause:
     position: int
     phrasings: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
+    number: str = ""
+    level: int = 0
+    heading: str = ""
+    marker: str = ""
+    titled: bool = False  # `title` was written by HR, not taken from the clause's first words
+
+    @property
+    def display_title(self) -> str | None:
+        """HR's title, else the first sentence when it is short enough to show whole, else None.
+
+        The parser's default `title` is the first eight words of the first sentence (the matcher
+        weighs them); cut off, it reads as a broken title, so it is never shown as one.
+        """
+        if self.titled or (self.title and not self.title.endswith("…")):
+            return self.title or None
+        return None
+
+    @property
+    def caption(self) -> str:
+        """What answers, choices and drop-downs call the clause: its title, else "Clause 9"."""
+        return self.display_title or self.label[:1].upper() + self.label[1:]
 
     @property
     def sentences(self) -> list[str]:

@@ -117,6 +117,7 @@ def _apply(clause: Clause, curation: Curation | None) -> Clause:
     return replace(
         clause,
         title=curation.title or clause.title,
+        titled=bool(curation.title) or clause.titled,
         phrasings=curation.phrasings,
         terms=curation.terms,
     )

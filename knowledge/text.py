@@ -53,6 +53,30 @@ FRAME_WORDS = frozenset(
     """.split()
 )
 
+# Words nearly every question to a social media policy uses and nearly every clause has: they
+# say the question is about the policy, not which clause answers it, so they count less.
+DOMAIN_WORDS = frozenset(
+    """
+    post posts posted posting social media online internet web site sites page pages platform
+    platforms network networks networking content employee employees staff city village town
+    county district municipal government public personal
+    """.split()
+)
+
+# Words that say a question is about what people do online: the medium a social media policy
+# governs. A question with none of them is less likely to be about the policy at all. Words
+# with a common everyday sense ("like", "follow", "friend", "page") are left out.
+MEDIUM_WORDS = frozenset(
+    """
+    post posts posted posting tweet tweets tweeting facebook fb instagram insta ig tiktok
+    twitter youtube linkedin reddit snapchat nextdoor discord twitch bluesky online internet
+    social media blog blogs blogging comment comments commenting share sharing shared
+    follower followers dm message messages profile account accounts upload video videos photo
+    photos pic pics picture pictures streaming livestream website meme memes repost retweet
+    selfie texting email publish
+    """.split()
+)
+
 _stemmer = snowballstemmer.stemmer("english")
 
 

@@ -58,7 +58,7 @@ def to_json(result: MatchResult) -> dict[str, object]:
                 "policy": policy.id,
                 "clause": match.clause.id,
                 "citation": policy.citation(match.clause),
-                "title": match.clause.title,
+                "title": match.clause.caption,
                 "text": match.clause.text,
                 "score": match.confidence,
             }

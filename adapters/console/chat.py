@@ -113,7 +113,10 @@ def run_checklist_listing(
     policy = app.library.policy(policy_id or app.config.default_policy)
     checklist = app.library.checklist(policy.id)
     if checklist is None:
-        sys.stderr.write(f"policybot: error: the {policy.title} has no checklist\n")
+        sys.stderr.write(
+            f"policybot: error: the {policy.title} has no live checklist "
+            f"('policybot checklist show --policy {policy.id}' says why)\n"
+        )
         return 2
     listing = checklist.to_listing()
     if as_json:

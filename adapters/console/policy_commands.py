@@ -1,10 +1,12 @@
-"""`policybot policy publish|history|diff`: HR's policy versions from the terminal."""
+"""`policybot policy publish|clauses|topics|history|diff`: HR's policy versions, in a terminal."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -15,16 +17,24 @@ from bot.publishing import publisher
 from bot.publishing.draft import Draft
 from bot.publishing.publisher import PublishError
 from knowledge.diff import PolicyDiff
-from knowledge.documents import DocumentError, read_document
+from knowledge.documents import DocumentError, read_document_file
+from knowledge.matcher import default_topics
+from knowledge.models import Clause
+from knowledge.structure.review import structure_warnings
+from knowledge.topics import describe_links
 
 
 def run_policy(
     app: App, args: argparse.Namespace, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
 ) -> int:
-    """Run `policy publish`, `policy history` or `policy diff`; errors are one clear line."""
+    """Run `policy publish`, `clauses`, `history` or `diff`; errors are one clear line."""
     try:
         if args.policy_command == "publish":
             return _publish(app, args, stdin, stdout)
+        if args.policy_command == "clauses":
+            return _clauses(app, args, stdout)
+        if args.policy_command == "topics":
+            return _topics(app, args.policy, stdout)
         if args.policy_command == "history":
             return _history(app, args.policy, stdout)
         return _diff(app, args, stdout)
@@ -34,16 +44,12 @@ def run_policy(
 
 
 def _publish(app: App, args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
-    path = Path(args.file)
-    try:
-        content = path.read_bytes()
-    except OSError as error:
-        raise PublishError(f"cannot read {path}: {error.strerror or error}") from None
+    document = read_document_file(Path(args.file))  # refuses devices, FIFOs, oversized files
     draft = publisher.prepare(
         app.db,
         app.library,
         app.config,
-        read_document(path.name, content),
+        document,
         policy_id=args.policy,
         title=args.title,
         organization_id=args.organization,
@@ -63,6 +69,63 @@ def _publish(app: App, args: argparse.Namespace, stdin: TextIO, stdout: TextIO) 
         now=app.bot.clock(),
     )
     stdout.write(publisher.outcome_text(result, draft) + "\n")
+    return 0
+
+
+def _warnings_text(clauses: Sequence[Clause], current: Sequence[Clause] | None) -> str:
+    warnings = structure_warnings(clauses, current)
+    if not warnings:
+        return "Structure: nothing looks out of place.\n"
+    lines = ["Check the structure before publishing:", *(f"  ! {w}" for w in warnings)]
+    return "\n".join(lines) + "\n"
+
+
+def _clauses(app: App, args: argparse.Namespace, stdout: TextIO) -> int:
+    """The clauses of the current (or a stored) version as the parser reads them."""
+    policy = app.library.policy(args.policy)  # UnknownPolicy lists the known ids
+    title, number = policy.title, policy.version
+    clauses: Sequence[Clause] = policy.clauses
+    if args.version is not None and args.version != policy.version:
+        clauses = publisher.version_clauses(app.db, app.library, policy.id, args.version)
+        rows = {row.number: row for row in versions.history(app.db, policy.id)}
+        title, number = rows[args.version].title, args.version
+    if args.json:
+        rows_out = [
+            {
+                "id": clause.id,
+                "number": clause.number,
+                "marker": clause.marker,
+                "level": clause.level,
+                "citation": f"{title}, {clause.label}",
+                "title": clause.title,
+                "heading": clause.heading,
+                "text": clause.text,
+            }
+            for clause in clauses
+        ]
+        stdout.write(json.dumps(rows_out, ensure_ascii=False, indent=1) + "\n")
+        return 0
+    stdout.write(f"{title} ({policy.id}), version {number}: {len(clauses)} clauses\n")
+    heading = ""
+    for clause in clauses:
+        if clause.heading and clause.heading != heading:
+            stdout.write(f"{'  ' * max(clause.level - 1, 0)}{clause.heading}\n")
+        heading = clause.heading
+        words = clause.text.split()
+        shown = " ".join(words[:14]) + (" …" if len(words) > 14 else "")
+        stdout.write(f"{'  ' * clause.level}{clause.label}  [{clause.id}]  {shown}\n")
+    warnings = structure_warnings(clauses)
+    if warnings:
+        stdout.write(_warnings_text(clauses, None))
+    return 0
+
+
+def _topics(app: App, policy_id: str, stdout: TextIO) -> int:
+    """How the current version's clauses are linked to the topic map, for HR to review."""
+    policy = app.library.policy(policy_id)  # UnknownPolicy lists the known ids
+    stdout.write(f"{policy.title} ({policy.id}), version {policy.version}: topics and clauses\n")
+    for line in describe_links(default_topics(), policy):
+        stdout.write(line + "\n")
     return 0
 
 

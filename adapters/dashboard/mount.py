@@ -9,6 +9,7 @@ from aiohttp import web
 
 from adapters.dashboard import exports, pages
 from adapters.dashboard.acks import AckPages
+from adapters.dashboard.checklist_pages import ChecklistPages
 from adapters.dashboard.site import Site
 from adapters.mounting import Mount
 from bot.app import App
@@ -28,6 +29,7 @@ def mount_dashboard(app: App, environ: Mapping[str, str]) -> Mount:
     site = Site(app, dashboard_secret(environ))
     views = Views(site)
     acks = AckPages(site)
+    checklist_pages = ChecklistPages(site)
     guard = site.hr_only
     routes = [
         web.get(SIGN_IN_PATH, site.sign_in_page),
@@ -45,6 +47,7 @@ def mount_dashboard(app: App, environ: Mapping[str, str]) -> Mount:
         web.get("/dashboard/policies/{policy_id}/questions", guard(views.questions)),
         web.post("/dashboard/policies/{policy_id}/phrasings", guard(views.add_phrasing)),
         *acks.routes(guard),
+        *checklist_pages.routes(guard),
     ]
     banner = [
         f"HR dashboard at {app.config.dashboard.base_url}/dashboard/ "

@@ -107,7 +107,7 @@ def clause_feedback(app: App, policy_id: str) -> dict[str, Any]:
             {
                 "clause_id": count.clause_id,
                 "label": clause.label if clause else f"{count.clause_id} (no longer in the policy)",
-                "title": clause.title if clause else "",
+                "title": (clause.display_title or "") if clause else "",
                 "helpful": count.helpful,
                 "not_helpful": count.not_helpful,
                 "share": round(100 * count.helpful / total) if total else 0,

@@ -15,7 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from adapters.teams.activities import MalformedActivity, read_activity
-from adapters.teams.gateway import BotFrameworkGateway, Unauthorized
+from adapters.teams.channel import Gateway, Unauthorized
 from adapters.teams.retry import ConnectorError
 from adapters.teams.turns import TeamsTurns
 
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 class MessagesEndpoint:
     """The Bot Framework messaging endpoint for Teams."""
 
-    def __init__(self, gateway: BotFrameworkGateway, turns: TeamsTurns) -> None:
+    def __init__(self, gateway: Gateway, turns: TeamsTurns) -> None:
         self.gateway = gateway
         self.turns = turns
 
@@ -34,7 +34,7 @@ class MessagesEndpoint:
         """Check, authenticate and process one activity."""
         try:
             body = await _read_json(request)
-            read_activity(body)  # refuse what the bot could not act on, before any token check
+            inbound = read_activity(body)  # refuse what the bot cannot act on, before the token
             ticket = await self.gateway.authenticate(body, request.headers.get("Authorization"))
         except MalformedActivity as error:
             log.info("Teams request refused as malformed: %s", error)
@@ -42,7 +42,8 @@ class MessagesEndpoint:
         except Unauthorized:
             return _error(401, "the request is not authorized for this bot")
         try:
-            await self.gateway.process(ticket, body, self.turns.on_activity)
+            if inbound is not None:  # a type the bot ignores (typing, reactions): no turn at all
+                await self.gateway.process(ticket, body, self.turns.on_activity)
         except ConnectorError as error:  # handled, but the reply could not be posted
             log.error("Teams reply not delivered: %s", error)
             return _error(502, f"the reply could not be delivered to Teams ({error})")

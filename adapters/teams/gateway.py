@@ -1,9 +1,10 @@
-"""The only module that knows the Bot Framework SDK (botbuilder 4.17, out of support since 2025).
+"""The Teams gateway on the Bot Framework SDK (botbuilder 4.17, out of support since 2025).
 
-Everything else in the adapter speaks plain Activity JSON through `Channel`; moving to the
-Microsoft 365 Agents SDK (same Activity protocol) means rewriting this module alone. It
-authenticates inbound requests, runs turns, and posts, updates and continues conversations
-through the Bot Connector, retrying as `RetryPolicy` says (botbuilder's own retries are off).
+`teams.sdk: botbuilder` in app.yaml chooses it; `adapters/teams/agents_gateway.py` is the same
+`Gateway` on the Microsoft 365 Agents SDK. Everything else in the adapter speaks plain Activity
+JSON through `Channel`. This module authenticates inbound requests, runs turns, and posts,
+updates and continues conversations through the Bot Connector, retrying as `RetryPolicy` says
+(botbuilder's own retries are off).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from botbuilder.core import Bot  # type: ignore[import-untyped]
@@ -42,9 +42,17 @@ from msrest.universal_http.requests import ClientRetryPolicy
 from urllib3.util.retry import Retry
 
 from adapters.teams.activities import MalformedActivity
-from adapters.teams.channel import Activity, Channel, TurnLogic
+from adapters.teams.channel import (
+    Activity,
+    Channel,
+    Ticket,
+    TokenProvider,
+    TurnLogic,
+    Unauthorized,
+)
 from adapters.teams.retry import ConnectorError, RetryPolicy, parse_retry_after, with_retries
-from adapters.teams.settings import TeamsSettings
+from adapters.teams.settings import APP_ID, TeamsSettings
+from bot.config import ConfigError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -52,27 +60,31 @@ T = TypeVar("T")
 # (half a million comparisons, about 5 ms, twice per Teams turn, a third of a turn's CPU); the
 # same codes as a frozenset give the same policy in microseconds.
 ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)  # type: ignore[assignment]
-TokenProvider = Callable[[], str]
 KEPT_CONNECTORS = 64  # one per service URL a tenant uses; a handful in practice
-
-
-class Unauthorized(Exception):
-    """The request's Bot Framework token is missing, invalid, or not meant for this bot."""
-
-
-@dataclass(frozen=True)
-class Ticket:
-    """An authenticated inbound request, ready to be processed."""
-
-    activity: Any
-    result: Any
 
 
 class BotFrameworkGateway:
     """Bot Framework authentication and the Bot Connector, behind the adapter's own interface."""
 
-    def __init__(self, settings: TeamsSettings, *, token_provider: TokenProvider | None = None):
-        """`token_provider` replaces Azure AD as the source of outbound tokens (for tests)."""
+    def __init__(
+        self,
+        settings: TeamsSettings,
+        *,
+        authentication: bool,
+        token_provider: TokenProvider | None = None,
+    ):
+        """`authentication` says whether inbound tokens are checked; `token_provider` replaces
+        Entra ID as the source of outbound tokens (for tests).
+
+        botbuilder itself turns inbound checks off exactly when the app id is empty, so a
+        setting that says otherwise is refused rather than silently overridden.
+        """
+        if authentication != bool(settings.app_id):
+            state = "on" if authentication else "off"
+            raise ConfigError(
+                f"teams.sdk botbuilder cannot run with authentication {state} while "
+                f"{APP_ID} is {'set' if settings.app_id else 'empty'}: use teams.sdk: agents"
+            )
         self._settings = settings
         credentials = (
             _FixedTokenFactory(settings.app_id, token_provider) if token_provider else None
@@ -96,7 +108,7 @@ class BotFrameworkGateway:
         async def turn(context: Any) -> None:
             await logic(activity, _TurnChannel(context, self._settings.retry))
 
-        await self._adapter.process_activity(ticket.result, ticket.activity, turn)
+        await self._adapter.process_activity(ticket.identity, ticket.activity, turn)
 
     async def continue_conversation(
         self, reference: dict[str, Any], logic: Callable[[Channel], Awaitable[None]]
@@ -144,6 +156,9 @@ class BotFrameworkGateway:
         if tenant:
             conversation["tenantId"] = tenant
         return {**reference, "conversation": conversation}
+
+    async def close(self) -> None:
+        """Nothing to release: msrest's kept connectors use blocking `requests` sessions."""
 
 
 def botbuilder_bot(logic: TurnLogic, retry: RetryPolicy | None = None) -> Any:

@@ -1,4 +1,5 @@
-"""Teams on `policybot serve`: the /api/messages route, its banner, and the proactive notifier."""
+"""Teams on `policybot serve`: the /api/messages route, its banner, and the proactive notifier,
+on the gateway of the SDK `teams.sdk` names (imported only when chosen)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,19 @@ from aiohttp import web
 
 from adapters.mounting import Mount
 from adapters.outbox_worker import DeliveryFailed, OutboxWorker, RateLimited, Send
+from adapters.teams.channel import Gateway, TokenProvider
 from adapters.teams.endpoint import ROUTE, MessagesEndpoint
-from adapters.teams.gateway import BotFrameworkGateway, TokenProvider
 from adapters.teams.notifier import NEVER_MET, TeamsNotifier
 from adapters.teams.settings import APP_ID, TeamsSettings, settings_from_environ
 from adapters.teams.turns import TeamsTurns
 from bot.app import App
+from bot.config import TEAMS_SDKS
 from bot.delivery.outbox import OutboxItem
+
+SDK_NAMES = {
+    "agents": "Microsoft 365 Agents SDK",
+    "botbuilder": "Bot Framework SDK (botbuilder 4.17, out of support)",
+}
 
 
 @dataclass
@@ -34,21 +41,52 @@ def mount_teams(
     `token_provider` replaces Azure AD as the source of the bot's outbound tokens (tests).
     """
     settings = settings_from_environ(environ)
-    gateway = BotFrameworkGateway(settings, token_provider=token_provider)
+    sdk = app.config.teams.sdk or TEAMS_SDKS[0]
+    gateway = open_gateway(
+        sdk, settings, authentication=settings.authentication, token_provider=token_provider
+    )
     turns = TeamsTurns(app)
     endpoint = MessagesEndpoint(gateway, turns)
     notifier = TeamsNotifier(app, gateway)
     worker = OutboxWorker(app, "teams", teams_sender(notifier))
     start, stop = worker.hooks()
+
+    async def close_gateway(_web_app: web.Application) -> None:
+        await gateway.close()
+
     return TeamsMount(
         name="teams",
         routes=[web.post(ROUTE, endpoint.handle)],
-        banner=banner(settings),
+        banner=banner(settings, sdk),
         on_startup=[start],
-        on_cleanup=[stop],
+        on_cleanup=[stop, close_gateway],
         notifier=notifier,
         outbox=worker,
     )
+
+
+def open_gateway(
+    sdk: str,
+    settings: TeamsSettings,
+    *,
+    authentication: bool,
+    token_provider: TokenProvider | None = None,
+) -> Gateway:
+    """The gateway on the SDK `teams.sdk` names; the other SDK is never imported.
+
+    `authentication` is passed explicitly, never inferred from an empty app id.
+    """
+    if sdk == "botbuilder":
+        from adapters.teams.gateway import BotFrameworkGateway
+
+        return BotFrameworkGateway(
+            settings, authentication=authentication, token_provider=token_provider
+        )
+    if sdk == "agents":
+        from adapters.teams.agents_gateway import AgentsGateway
+
+        return AgentsGateway(settings, authentication=authentication, token_provider=token_provider)
+    raise ValueError(f"unknown Teams SDK {sdk!r}")  # the configuration loader refuses it first
 
 
 def teams_sender(notifier: TeamsNotifier) -> Send:
@@ -65,12 +103,13 @@ def teams_sender(notifier: TeamsNotifier) -> Send:
     return send
 
 
-def banner(settings: TeamsSettings) -> list[str]:
+def banner(settings: TeamsSettings, sdk: str) -> list[str]:
     """What `serve` prints about Teams; an unauthenticated endpoint is impossible to miss."""
+    on = f"on the {SDK_NAMES[sdk]}"
     if settings.authentication:
-        return [f"Teams: POST {ROUTE} (bot {settings.app_id}, {settings.app_type})"]
+        return [f"Teams: POST {ROUTE} (bot {settings.app_id}, {settings.app_type}) {on}"]
     return [
-        f"Teams: POST {ROUTE}",
+        f"Teams: POST {ROUTE} {on}",
         "!" * 72,
         f"!! WARNING: TEAMS AUTHENTICATION IS OFF ({APP_ID} is empty).",
         "!! Anyone who can reach this port can post as any user. Use this only on your",

@@ -14,8 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.teams.channel import Channel
-from adapters.teams.gateway import BotFrameworkGateway
+from adapters.teams.channel import Channel, Gateway
 from adapters.teams.retry import ConnectorError
 from adapters.teams.turns import PLATFORM, deliver
 from bot.app import App
@@ -43,7 +42,7 @@ class Delivery:
 class TeamsNotifier:
     """Sends replies to people outside any conversation turn."""
 
-    def __init__(self, app: App, gateway: BotFrameworkGateway) -> None:
+    def __init__(self, app: App, gateway: Gateway) -> None:
         self.app = app
         self.gateway = gateway
 

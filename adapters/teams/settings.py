@@ -3,6 +3,11 @@
 `MICROSOFT_APP_ID` empty means authentication is off, for local use with the Bot Framework
 Emulator; `policybot serve` says so loudly. Every invalid value is a ConfigError naming the
 variable to fix.
+
+The bot's identity can also be given under the Microsoft 365 Agents SDK's own names
+(`CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID`, ...), so a city that followed
+Microsoft's Agents SDK documentation needs no renaming; either name works with either SDK, and
+the two names of one setting may not disagree.
 """
 
 from __future__ import annotations
@@ -23,6 +28,14 @@ TOKEN_ISSUER = "POLICYBOT_TEAMS_TOKEN_ISSUER"
 SEND_ATTEMPTS = "POLICYBOT_TEAMS_SEND_ATTEMPTS"
 RETRY_BASE_SECONDS = "POLICYBOT_TEAMS_RETRY_BASE_SECONDS"
 RETRY_MAX_SECONDS = "POLICYBOT_TEAMS_RETRY_MAX_SECONDS"
+
+AGENTS_PREFIX = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__"
+AGENTS_CLIENT_ID = AGENTS_PREFIX + "CLIENTID"
+AGENTS_CLIENT_SECRET = AGENTS_PREFIX + "CLIENTSECRET"
+AGENTS_TENANT_ID = AGENTS_PREFIX + "TENANTID"
+AGENTS_AUTH_TYPE = AGENTS_PREFIX + "AUTHTYPE"
+AGENTS_AUTH_TYPES = {"clientsecret": "ClientSecret", "usermanagedidentity": "UserManagedIdentity"}
+MULTI_TENANT_AUTHORITY_TENANT = "botframework.com"  # where multi-tenant bots get their tokens
 
 APP_TYPES = {
     "multitenant": "MultiTenant",
@@ -51,10 +64,18 @@ class TeamsSettings:
 
 def settings_from_environ(environ: Mapping[str, str]) -> TeamsSettings:
     """Read and check the Teams variables; a ConfigError names the variable that is wrong."""
-    app_id = environ.get(APP_ID, "").strip()
-    password = environ.get(APP_PASSWORD, "").strip()
-    tenant = environ.get(APP_TENANT_ID, "").strip()
+    app_id = _either(environ, APP_ID, AGENTS_CLIENT_ID)
+    password = _either(environ, APP_PASSWORD, AGENTS_CLIENT_SECRET)
+    tenant = _either(environ, APP_TENANT_ID, AGENTS_TENANT_ID)
     app_type = _app_type(environ.get(APP_TYPE, ""))
+    agents_type = _agents_auth_type(environ, tenant)
+    if agents_type and environ.get(APP_TYPE, "").strip():
+        if (app_type == "UserAssignedMSI") != (agents_type == "UserAssignedMSI"):
+            raise ConfigError(f"{APP_TYPE} and {AGENTS_AUTH_TYPE} disagree: set one of them")
+    elif agents_type:
+        app_type = agents_type
+    if tenant.lower() == MULTI_TENANT_AUTHORITY_TENANT:
+        tenant = ""  # the Agents SDK's way of writing "multi-tenant"
     if password and not app_id:
         raise ConfigError(f"{APP_PASSWORD} is set but {APP_ID} is empty: set both, or neither")
     if app_id and not password and app_type != "UserAssignedMSI":
@@ -74,6 +95,30 @@ def settings_from_environ(environ: Mapping[str, str]) -> TeamsSettings:
         token_issuer=issuer,
         retry=_retry_policy(environ),
     )
+
+
+def _either(environ: Mapping[str, str], name: str, agents_name: str) -> str:
+    """One setting under today's name or the Agents SDK's; both set must agree."""
+    value = environ.get(name, "").strip()
+    agents_value = environ.get(agents_name, "").strip()
+    if value and agents_value and value != agents_value:
+        raise ConfigError(f"{name} and {agents_name} disagree: set one of them")
+    return value or agents_value
+
+
+def _agents_auth_type(environ: Mapping[str, str], tenant: str) -> str | None:
+    """The app type an Agents SDK AUTHTYPE (with its TENANTID) means, if one is given."""
+    raw = environ.get(AGENTS_AUTH_TYPE, "").strip()
+    if not raw:
+        return None
+    known = AGENTS_AUTH_TYPES.get(raw.lower())
+    if known is None:
+        choices = ", ".join(AGENTS_AUTH_TYPES.values())
+        raise ConfigError(f"{AGENTS_AUTH_TYPE} must be one of {choices} (got {raw!r})")
+    if known == "UserManagedIdentity":
+        return "UserAssignedMSI"
+    multi = not tenant or tenant.lower() == MULTI_TENANT_AUTHORITY_TENANT
+    return "MultiTenant" if multi else "SingleTenant"
 
 
 def _app_type(raw: str) -> str:

@@ -42,19 +42,28 @@ class _State:
 class ChecklistDialog:
     """Walks a person through a policy's checklist, one saved step at a time."""
 
-    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Callable[[], datetime],
+        hr_contact: Callable[[Policy], str] = lambda _policy: "HR",
+    ) -> None:
         self.db = db
         self.clock = clock
-        self._suggestions: dict[tuple[str, str], dict[str, bool]] = {}
+        self.hr_contact = hr_contact  # whom a verdict sends people to for what HR is updating
+        self._suggestions: dict[tuple[str, str], tuple[Checklist, dict[str, bool]]] = {}
 
     def _suggested_answers(self, checklist: Checklist, draft: str) -> dict[str, bool]:
-        """The answers a draft suggests, read once per draft rather than at every question."""
+        """The answers a draft suggests, read once per draft rather than at every question (and
+        again when HR has published another checklist meanwhile)."""
         key = (checklist.policy, draft)
-        if key not in self._suggestions:
+        cached = self._suggestions.get(key)
+        if cached is None or cached[0] is not checklist:
             if len(self._suggestions) >= 256:
                 self._suggestions.clear()
-            self._suggestions[key] = suggested_answers(scan_draft(checklist, draft))
-        return self._suggestions[key]
+            cached = (checklist, suggested_answers(scan_draft(checklist, draft)))
+            self._suggestions[key] = cached
+        return cached[1]
 
     def keep_draft(self, message: Incoming) -> Reply:
         """Keep the draft post with the checklist just finished, because the person asked to."""
@@ -208,7 +217,7 @@ class ChecklistDialog:
         progress.delete_checklist_draft(
             self.db, message.platform, message.person, message.conversation
         )
-        reply = verdict_reply(policy, verdict)
+        reply = verdict_reply(policy, verdict, self.hr_contact(policy))
         requests = tuple(
             Button(
                 "Request authorization",
@@ -246,7 +255,7 @@ class ChecklistDialog:
     ) -> Reply:
         step = checklist.next_step(answers)
         if isinstance(step, Verdict):
-            return verdict_reply(policy, step)
+            return verdict_reply(policy, step, self.hr_contact(policy))
         number, at_most = checklist.progress(answers)
         hint = _suggestion(step, self._suggested_answers(checklist, draft) if draft else {})
         lines = [note] if note else []
@@ -303,16 +312,27 @@ class ChecklistDialog:
         )
 
 
-def verdict_reply(policy: Policy, verdict: Verdict) -> Reply:
-    """The verdict, every reason with its citation, the disclaimer to copy, and reminders."""
-    lines = [
-        f"Verdict: {_VERDICT_LABELS.get(verdict.verdict, verdict.verdict)}.",
-        verdict.summary,
-        "Reasons:",
-    ]
+def verdict_reply(policy: Policy, verdict: Verdict, hr_contact: str = "HR") -> Reply:
+    """The verdict, every reason with its citation, the disclaimer to copy, and reminders.
+
+    When the walk passed over items HR has set aside (the policy changed under them), the
+    verdict says so and who to ask: it never cites a clause that is gone, nor claims more than
+    it checked.
+    """
+    label = _VERDICT_LABELS.get(verdict.verdict, verdict.verdict)
+    if verdict.under_review and verdict.verdict in ("ok", "ok_with_disclaimer"):
+        label += " as far as I could check"
+    lines = [f"Verdict: {label}.", verdict.summary, "Reasons:"]
     lines += [
         f"  - {finding.text} ({_cite(policy, finding.clauses)})" for finding in verdict.reasons
     ]
+    if verdict.under_review:
+        lines.append(
+            f"HR is updating part of this checklist after version {policy.version} of the "
+            "policy, so I could not check:"
+        )
+        lines += [f"  - {note}" for note in verdict.under_review]
+        lines.append(f"Ask {hr_contact} about that before you post.")
     if verdict.disclaimer:
         lines += ["Disclaimer to copy into your post or profile:", f"  {verdict.disclaimer}"]
     if verdict.reminders:

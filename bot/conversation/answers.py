@@ -16,7 +16,7 @@ def quote_clause(policy: Policy, clause: Clause, question: str, analyzer: Analyz
         sentences=tuple(clause.sentences),
         citation=policy.citation(clause),
         version=policy.version,
-        clause_title=clause.title,
+        clause_title=clause.caption,
         marked=matching_sentences(clause, question, analyzer),
     )
 
@@ -58,14 +58,14 @@ def clause_reply(
 ) -> Reply:
     """Quote one clause, cite it, and offer the next steps."""
     quote = quote_clause(policy, clause, question, analyzer)
-    lines = [f"{clause.title}:", *quote_lines(quote)]
+    lines = [f"{clause.caption}:", *quote_lines(quote)]
     buttons = [Button("Start the checklist", "check")]
     if not acknowledged:
         buttons.insert(0, Button("I acknowledge the policy", "ack", style="primary"))
     return Reply(
         kind="answer",
         text="\n".join(lines),
-        title=clause.title,
+        title=clause.caption,
         quote=quote,
         buttons=tuple(buttons),
         data={"policy": policy.id, "clause": clause.id, "version": policy.version},
@@ -81,7 +81,7 @@ def did_you_mean_reply(result: MatchResult) -> Reply:
     choices = [match.clause for match in result.matches]
     none = len(choices) + 1
     lines = ["I found more than one part of the policy that might answer that. Did you mean:"]
-    lines += [f"  {n}. {clause.title} ({clause.label})" for n, clause in enumerate(choices, 1)]
+    lines += [f"  {n}. {_choice(clause)}" for n, clause in enumerate(choices, 1)]
     lines.append(f"  {none}. None of these")
     lines.append("Reply with the number, or press a choice.")
     return Reply(
@@ -89,7 +89,7 @@ def did_you_mean_reply(result: MatchResult) -> Reply:
         text="\n".join(lines),
         title="Did you mean…",
         buttons=(
-            *(Button(clause.title, f"show {clause.id}") for clause in choices),
+            *(Button(clause.caption, f"show {clause.id}") for clause in choices),
             Button("None of these", "none of these"),
         ),
         data={
@@ -101,6 +101,15 @@ def did_you_mean_reply(result: MatchResult) -> Reply:
             "best_score": result.best_confidence,
         },
     )
+
+
+def _choice(clause: Clause) -> str:
+    """A choice names the clause by its title, or (untitled) quotes its first words."""
+    if clause.display_title:
+        return f"{clause.display_title} ({clause.label})"
+    words = clause.text.split()
+    preview = " ".join(words[:10]) + (" …" if len(words) > 10 else "")
+    return f"{clause.caption}: “{preview}”"
 
 
 def unknown_reply(policy: Policy, hr_contact: str, lead: str = "I don't know:") -> Reply:

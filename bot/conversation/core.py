@@ -28,15 +28,18 @@ from bot.conversation.help import help_reply
 from bot.conversation.underway import AWAITING, MENU, Underway, read_underway
 from bot.hr_access.links import DashboardCommand
 from bot.messages import Button, Incoming, Reply
+from bot.people import organizations
 from bot.policies.library import Library, UnknownPolicy
 from bot.policies.reading import PolicyReader
 from bot.publishing.announcements import change_lines
+from bot.publishing.checklists import review_command
 from bot.publishing.dialog import PublishDialog
 from bot.publishing.publisher import MIN_WORDS as MIN_DOCUMENT_WORDS
 from bot.publishing.publisher import compare_versions
 from bot.storage import memory
 from bot.storage.database import Database, StorageError
 from knowledge.matcher import MatchResult, Outcome
+from knowledge.models import Policy
 from knowledge.smalltalk import Smalltalk, looks_like_question, smalltalk
 from knowledge.text import clean_control, collapse_spaces
 from knowledge.yesno import parse_yes_no
@@ -82,7 +85,11 @@ class PolicyBot:
         self.db = db
         self.library = library
         self.clock = clock
-        self.checklists = ChecklistDialog(db, clock)
+        self.checklists = ChecklistDialog(
+            db,
+            clock,
+            lambda policy: organizations.hr_contact_of(config, policy.id, policy.meta.organization),
+        )
         self.requests = RequestDialog(db, clock)
         self.approvals = ApprovalCommands(db, library, self.requests, clock)
         self.publishing = PublishDialog(db, library, config, clock)
@@ -94,6 +101,7 @@ class PolicyBot:
                 *self.reader.commands(),
                 *self.approvals.commands(),
                 self.publishing.command_entry(),
+                review_command(library),
                 self.dashboard.command_entry(),
                 self._help_command(),
             ]
@@ -308,8 +316,28 @@ class PolicyBot:
         policy = self.library.policy(policy_id)
         checklist = self.library.checklist(policy_id)
         if checklist is None:
-            return [_notice("error", f"There is no checklist for the {policy.title} yet.")]
+            return [self._no_checklist(policy)]
         return self.checklists.start(message, policy, checklist, (draft or "").strip() or None)
+
+    def _no_checklist(self, policy: Policy) -> Reply:
+        """Why there is no checklist to walk, and whom to ask meanwhile."""
+        contact = organizations.hr_contact_of(self.config, policy.id, policy.meta.organization)
+        with self.db.session() as session:
+            names = organizations.hr_names(session, self.config, policy.id)
+        who = contact + (f" ({', '.join(names)})" if names else "")
+        if self.library.checklist_state(policy.id).origin == "none":
+            text = (
+                f'HR has not published a "can I post this?" checklist for the {policy.title} '
+                f"yet. Until they do, ask {who} before you post something you are unsure about; "
+                "you can also ask me about the policy in your own words."
+            )
+        else:
+            text = (
+                f'HR is updating the "can I post this?" checklist after version '
+                f"{policy.version} of the {policy.title}, so it is off for now. Until it is "
+                f"back, ask {who} before you post; you can also ask me about the policy."
+            )
+        return Reply(kind="checklist_unavailable", text=text, data={"policy": policy.id})
 
     def _checklist_turn(self, turn: Turn, underway: Underway) -> list[Reply]:
         """An answer moves the checklist on; anything else is handled, then the question repeats."""

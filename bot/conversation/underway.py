@@ -2,10 +2,10 @@
 
 Routing a message asks several questions of the database: is a request for authorization half
 filled in, is a checklist unfinished, does the conversation remember a "did you mean" choice, has
-HR published since the library was indexed, which organization does the person work for (their
-policy follows it)? Most messages have nothing under way, and each of
-those questions asked alone costs a statement; asked together they cost one. A message then
-loads only what is actually there.
+HR published (a version, a phrasing, a checklist, a title) since the library was indexed, which
+organization does the person work for (their policy follows it)? Most messages have nothing under
+way, and each of those questions asked alone costs a statement; asked together they cost one. A
+message then loads only what is actually there.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, exists, select
 
 from bot.messages import Incoming
-from bot.policies.versions import signature_columns
+from bot.policies.versions import Signature, signature_columns
 from bot.storage.database import Database
 from bot.storage.models import (
     ChecklistDraft,
@@ -34,7 +34,7 @@ MENU = "menu"  # memory key: the numbered choices last offered
 class Underway:
     """A snapshot taken as the message arrived (nothing in one message writes before reading)."""
 
-    library_signature: tuple[int | None, int | None]
+    library_signature: Signature
     request_draft: bool
     checklist_draft: bool
     remembers: bool  # the conversation keeps something for its next message
@@ -52,9 +52,9 @@ def read_underway(db: Database, message: Incoming) -> Underway:
     }
     with db.autocommit() as session:
         row = session.execute(_UNDERWAY, where).one()
-    versions, phrasings, request, checklist, remembers, organization, awaiting, menu = row
+    *library, request, checklist, remembers, organization, awaiting, menu = row
     return Underway(
-        (versions, phrasings),
+        tuple(library),
         bool(request),
         bool(checklist),
         bool(remembers),

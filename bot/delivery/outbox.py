@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, insert, select, update
+from sqlalchemy import case, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.messages import Reply, reply_from_dict, reply_to_dict
@@ -131,6 +131,28 @@ def enqueue_many(
         announce_after_commit(session, QUEUED)
     unreachable = sum(1 for row in rows if row["platform"] is None)
     return Queued(len(rows) - unreachable, unreachable)
+
+
+def supersede(
+    session: Session, *, topic_prefixes: Sequence[str], reason: str, now: datetime
+) -> list[tuple[int, str]]:
+    """Withdraw messages not yet sent whose topic starts with one of the prefixes (a newer
+    version overtook what they ask), in the caller's transaction: (person id, topic) of each.
+
+    Only "pending" messages are withdrawn: one a worker is sending right now may already have
+    arrived. One UPDATE, so a worker's claim and this cannot both take a message.
+    """
+    if not topic_prefixes:
+        return []
+    matches = [OutboxMessage.topic.startswith(prefix, autoescape=True) for prefix in topic_prefixes]
+    statement = (
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "pending", or_(*matches))
+        .values(status="superseded", last_error=reason[:500], next_attempt_at=utc(now))
+        .returning(OutboxMessage.person_id, OutboxMessage.topic)
+        .execution_options(synchronize_session=False)
+    )
+    return [(person_id, topic) for person_id, topic in session.execute(statement)]
 
 
 def _taken_keys(session: Session, keys: list[str]) -> set[str]:

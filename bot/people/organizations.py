@@ -11,7 +11,19 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from bot.config import Config, Organization
-from bot.storage.models import Person, Policy
+from bot.storage.models import Person, PersonRole, Policy
+
+DEFAULT_ID = "default"
+
+
+def default_organization(config: Config, name: str) -> Organization:
+    """The deployment's default organization: the one whose policy is the default policy, else
+    (a single-city deployment with no `organizations` in app.yaml) one standing for everyone on
+    the staff list, called `name`."""
+    configured = config.organization_for_policy(config.default_policy)
+    if configured is not None:
+        return configured
+    return Organization(DEFAULT_ID, name, config.default_policy, config.hr_contact(""))
 
 
 def organization_of(config: Config, policy_id: str, stored_name: str) -> Organization | None:
@@ -48,3 +60,21 @@ def organization_people(
 def _members(organization_id: str, includes_unassigned: bool) -> ColumnElement[bool]:
     condition = Person.organization == organization_id
     return or_(condition, Person.organization.is_(None)) if includes_unassigned else condition
+
+
+def hr_names(session: Session, config: Config, policy_id: str, limit: int = 3) -> list[str]:
+    """Names of the HR people a policy's employees can ask (those of its organization)."""
+    query = (
+        select(Person.name)
+        .join(PersonRole, PersonRole.person_id == Person.id)
+        .where(PersonRole.role == "hr", audience_condition(session, config, policy_id))
+        .order_by(Person.name)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def hr_contact_of(config: Config, policy_id: str, stored_name: str) -> str:
+    """How a policy's employees reach HR: their organization's contact in app.yaml."""
+    organization = organization_of(config, policy_id, stored_name)
+    return organization.hr_contact if organization else config.hr_contact(policy_id)

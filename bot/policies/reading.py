@@ -17,7 +17,7 @@ from bot.messages import Button, Incoming, Reply
 from bot.policies.library import Library
 from bot.storage import memory
 from bot.storage.database import Database
-from knowledge.models import Clause, Policy
+from knowledge.models import Clause
 
 KEY = "reading"
 PAGE_CHARS = 1_800  # a chat message people read without scrolling far; a longer clause is alone
@@ -72,7 +72,7 @@ class PolicyReader:
         else:
             state = {"policy_id": policy.id, "version": policy.version, "page": number}
             memory.remember(self.db, message, KEY, state, self.clock())
-        body = "\n\n".join(_clause_text(policy, clause) for clause in pages[number - 1])
+        body = "\n\n".join(_page_text(pages[number - 1]))
         ending = f"Page {number} of {len(pages)}. " + (
             "That is the whole policy. Type 'ack' to acknowledge that you have read it."
             if last
@@ -123,21 +123,26 @@ def paginate(clauses: tuple[Clause, ...], budget: int = PAGE_CHARS) -> list[list
     return pages
 
 
-def _clause_text(policy: Policy, clause: Clause) -> str:
-    """A clause as the document numbers it: its label, title when it has one, and its text."""
+def _page_text(clauses: list[Clause]) -> list[str]:
+    """A page's clauses, each section heading shown once where its section starts."""
+    parts, heading = [], ""
+    for clause in clauses:
+        if clause.heading and clause.heading != heading:
+            parts.append(clause.heading)
+        heading = clause.heading
+        parts.append(_clause_text(clause))
+    return parts
+
+
+def _clause_text(clause: Clause) -> str:
+    """A clause as the document numbers it: its label, its title when it has a real one (HR's,
+    or a short first sentence the text does not simply begin with), then its text."""
     label = clause.label[:1].upper() + clause.label[1:]
-    heading = (
-        label
-        if not clause.title or _same(clause.title, clause.text)
-        else (f"{label}: {clause.title}")
-    )
-    return f"{heading}\n{clause.text}"
+    title = clause.display_title
+    if not title or _squash(clause.text).startswith(_squash(title)):
+        return f"{label}\n{clause.text}"
+    return f"{label}: {title}\n{clause.text}"
 
 
-def _same(title: str, text: str) -> bool:
-    """Whether a title only repeats the clause's first words (so showing it adds nothing)."""
-
-    def squash(value: str) -> str:
-        return re.sub(r"\W+", " ", value).strip().lower()
-
-    return squash(text).startswith(squash(title))
+def _squash(value: str) -> str:
+    return re.sub(r"\W+", " ", value).strip().lower()

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session, defer
 from bot.storage.database import Database
 from bot.storage.models import (
     AlternatePhrasing,
+    ClauseTitle,
     Policy,
     PolicyVersion,
+    PublishedChecklist,
 )
 from bot.storage.rows import sha256_hex, utc, with_retry
 
@@ -123,19 +125,27 @@ def phrasings(db: Database) -> dict[tuple[str, str], tuple[str, ...]]:
     return {key: tuple(texts) for key, texts in added.items()}
 
 
-def signature(db: Database) -> tuple[int | None, int | None]:
-    """A cheap fingerprint of what the library indexes: it changes when a version or phrasing
-    is added, so every worker notices a publication without a restart."""
+Signature = tuple[int | None, ...]
+
+
+def signature(db: Database) -> Signature:
+    """A cheap fingerprint of what the library indexes: it changes when a version, a phrasing,
+    a checklist or a clause title is added, so every worker notices it without a restart."""
     with db.autocommit() as session:
         row = session.execute(select(*signature_columns())).one()
-    return row[0], row[1]
+    return tuple(row)
 
 
-def signature_columns() -> tuple[Any, Any]:
-    """The two values of :func:`signature`, as columns to read along with other things."""
-    return (
-        select(func.max(PolicyVersion.id)).scalar_subquery(),
-        select(func.max(AlternatePhrasing.id)).scalar_subquery(),
+def signature_columns() -> tuple[Any, ...]:
+    """The values of :func:`signature`, as columns to read along with other things."""
+    return tuple(
+        select(func.max(column)).scalar_subquery()
+        for column in (
+            PolicyVersion.id,
+            AlternatePhrasing.id,
+            PublishedChecklist.id,
+            ClauseTitle.id,
+        )
     )
 
 

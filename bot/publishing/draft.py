@@ -25,6 +25,7 @@ class Draft:
     effective: str | None = None
     note: str | None = None
     warning: str | None = None
+    structure: tuple[str, ...] = ()  # what looks misread, for HR to check before publishing
     includes_unassigned: bool = False  # people with no organization on record belong to it
 
     @property

@@ -10,6 +10,7 @@ entry. A version whose clauses did not change asks nobody to acknowledge again.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -20,22 +21,25 @@ from bot.config import Config, Organization
 from bot.delivery.outbox import Queued
 from bot.people import organizations
 from bot.policies import versions
-from bot.policies.library import Library, UnknownPolicy
+from bot.policies.library import ChecklistState, Library, UnknownPolicy
 from bot.publishing import announcements
 from bot.publishing.draft import Draft, Published
 from bot.storage import audit, rows
 from bot.storage.database import Database
 from bot.storage.models import AlternatePhrasing, PolicyVersion, ReviewFlag
-from knowledge.checklist import Checklist
+from knowledge.checklist_review import SetAside, follow_checklist, set_aside_items
+from knowledge.clause_map import follow_clauses
 from knowledge.diff import PolicyDiff, compare
 from knowledge.documents import Document
 from knowledge.models import Clause, Policy, PolicyMetadata
 from knowledge.parser import ParseError, parse_clauses
 from knowledge.sources import seed_sources
+from knowledge.structure.review import structure_warnings
 
 POLICY_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,47}")
 MIN_WORDS = 30
 MIN_LETTER_SHARE = 0.6
+_TITLE_TAIL = re.compile(r"\s+(?:social\s+media|personal\s+communications|policy)\b", re.I)
 
 
 class PublishError(ValueError):
@@ -62,10 +66,11 @@ def prepare(
             "and hyphens, such as 'la-crosse'."
         )
     current = _current(library, policy_id)
-    organization = _organization(config, policy_id, current, organization_id)
     title = (title or "").strip() or (current.title if current else "")
     if not title:
         raise PublishError(f"{policy_id!r} is a new policy: please give it a title (--title).")
+    default = organizations.default_organization(config, _default_name(library, config, title))
+    organization = _organization(config, policy_id, current, organization_id, default)
     meta = _metadata(policy_id, title, organization, document, current)
     clauses = _parse(document, meta)
     if current is not None and rows.sha256_hex(document.text) == current.sha256:
@@ -86,7 +91,8 @@ def prepare(
         effective=(effective or "").strip() or None,
         note=(note or "").strip() or None,
         warning=_unfamiliar(current, clauses),
-        includes_unassigned=organization == config.organization_for_policy(config.default_policy),
+        structure=tuple(structure_warnings(clauses, current.clauses if current else None)),
+        includes_unassigned=organization.id == default.id,
     )
 
 
@@ -101,7 +107,8 @@ def publish(
 ) -> Published:
     """Make the draft the current version, announce it and flag HR's curation to review."""
     curated = _curated_clauses(db, draft.policy_id)
-    checklist = library.checklist(draft.policy_id)
+    current = _current(library, draft.policy_id)
+    state = library.checklist_state(draft.policy_id) if current is not None else None
     try:
         with db.session() as session:
             newest = versions.current_version_in(session, draft.policy_id)
@@ -110,12 +117,13 @@ def publish(
             versions.ensure_policy(session, draft.policy_id, draft.organization.name, draft.title)
             session.add(_version_row(draft, by, now))
             session.flush()
-            flags = _flag_review(session, draft, curated, checklist, now)
-            sent = (
-                announcements.announce(session, draft, now=now)
-                if draft.requires_ack
-                else Queued(0, 0)
-            )
+            flags = _flag_review(session, draft, curated, state, current, now)
+            sent = Queued(0, 0)
+            if draft.requires_ack:
+                missed = announcements.supersede(session, draft, now=now)
+                sent = announcements.announce(
+                    session, draft, missed, clauses_of=_clauses_in(session, library, draft), now=now
+                )
             announcements.tell_hr(session, draft, flags, now=now)
             audit.append(
                 session,
@@ -136,6 +144,27 @@ def publish(
     )
 
 
+def _clauses_in(session: Session, library: Library, draft: Draft) -> Callable[[int], list[Clause]]:
+    """The clauses of a stored version of the draft's policy, read in the publication's own
+    transaction (for announcing the changes since an older version)."""
+
+    def clauses(number: int) -> list[Clause]:
+        query = select(PolicyVersion.text).where(
+            PolicyVersion.policy_id == draft.policy_id, PolicyVersion.number == number
+        )
+        text = session.scalars(query).first()
+        meta = _metadata(
+            draft.policy_id,
+            draft.title,
+            draft.organization,
+            draft.document,
+            _current(library, draft.policy_id),
+        )
+        return parse_clauses(text, meta) if text is not None else []
+
+    return clauses
+
+
 def _current(library: Library, policy_id: str) -> Policy | None:
     try:
         return library.policy(policy_id)
@@ -143,10 +172,25 @@ def _current(library: Library, policy_id: str) -> Policy | None:
         return None
 
 
+def _default_name(library: Library, config: Config, title: str) -> str:
+    """What the deployment's organization is called when app.yaml does not say: as its default
+    policy names it, else as the new policy's title does ("City of X Social Media Policy")."""
+    try:
+        return library.policy(config.default_policy).meta.organization
+    except UnknownPolicy:
+        named = _TITLE_TAIL.split(title, maxsplit=1)[0].strip(" ,:-")
+        return named or title
+
+
 def _organization(
-    config: Config, policy_id: str, current: Policy | None, wanted: str | None
+    config: Config,
+    policy_id: str,
+    current: Policy | None,
+    wanted: str | None,
+    default: Organization,
 ) -> Organization:
-    """The organization a policy belongs to: its current one, or the one HR names for a new one."""
+    """The organization a policy belongs to: its current one, the one HR names for a new one,
+    else the deployment's default (no need to edit app.yaml for a single-city deployment)."""
     if current is not None:
         owner = organizations.organization_of(config, policy_id, current.meta.organization)
         if wanted and owner and wanted != owner.id:
@@ -162,9 +206,6 @@ def _organization(
                 return organization
         known = ", ".join(o.id for o in config.organizations) or "none configured"
         raise PublishError(f"There is no organization {wanted!r} in app.yaml (known: {known}).")
-    default = config.organization_for_policy(config.default_policy)
-    if default is None:
-        raise PublishError("Please say which organization the policy is for (--organization).")
     return default
 
 
@@ -274,37 +315,12 @@ def _flag_review(
     session: Session,
     draft: Draft,
     curated: frozenset[str],
-    checklist: Checklist | None,
+    state: ChecklistState | None,
+    current: Policy | None,
     now: datetime,
 ) -> tuple[str, ...]:
-    """Record, for HR, each curated phrasing and checklist that cites a changed clause."""
-    if draft.diff is None:
-        return ()
-    changed = draft.diff.changed_clause_ids
-    # Clauses whose id now names other words (or nothing): the library carries their curated
-    # phrasings along, but a checklist citing them is set aside until HR updates it.
-    moved = {
-        change.old.id: change.new.label if change.new is not None else None
-        for change in draft.diff.changes
-        if change.old is not None and (change.new is None or change.new.id != change.old.id)
-    }
-    flags = []
-    for clause_id in sorted(changed & curated):
-        flags.append(
-            (clause_id, "phrasings", f"the alternate phrasings of {clause_id} may no longer fit")
-        )
-    cited = checklist.cited_clauses() if checklist else frozenset()
-    for clause_id in sorted((changed | set(moved)) & cited):
-        if clause_id in moved:
-            now_called = moved[clause_id]
-            what = f"renumbers to {now_called}" if now_called else "removes"
-            detail = (
-                f"the checklist cites {clause_id}, which this version {what}; the checklist "
-                "is off until it is updated"
-            )
-        else:
-            detail = f"the checklist's questions about {clause_id} may need rewording"
-        flags.append((clause_id, "checklist", detail))
+    """Record, for HR, what of their curation the new version touches (see `review_flags`)."""
+    flags = review_flags(draft, curated, state, current)
     for clause_id, kind, detail in flags:
         session.add(
             ReviewFlag(
@@ -317,6 +333,95 @@ def _flag_review(
             )
         )
     return tuple(detail for _, _, detail in flags)
+
+
+def review_flags(
+    draft: Draft,
+    curated: frozenset[str],
+    state: ChecklistState | None,
+    current: Policy | None,
+) -> list[tuple[str, str, str]]:
+    """(clause id, kind, what to do) for each thing HR curated that the new version touches.
+
+    Checklist references follow renumbered clauses and slight rewordings by themselves; only
+    the items citing a removed or materially reworded clause are set aside, and only they are
+    flagged as such. A clause no item cites is pointed out, and a new policy's proposed
+    checklist waits for HR.
+    """
+    number = draft.number
+    if draft.diff is None or current is None:
+        return [
+            (
+                "",
+                "checklist",
+                f"a checklist was proposed from the clauses of the new {draft.title}: it goes "
+                f"live once HR reviews and publishes it (policybot checklist show --policy "
+                f"{draft.policy_id}, or the dashboard's Checklist page)",
+            )
+        ]
+    clauses = follow_clauses(current.clauses, draft.clauses)
+    flags = []
+    for clause_id in sorted(curated):
+        followed = clauses.get(clause_id)
+        if followed is not None and followed.kind == "removed":
+            detail = (
+                f"the alternate phrasings of {clause_id} are dropped: version {number} removes it"
+            )
+        elif followed is not None and followed.kind in ("reworded", "material"):
+            detail = f"the alternate phrasings of {clause_id} may no longer fit"
+        else:
+            continue
+        flags.append((clause_id, "phrasings", detail))
+    if state is None or state.document is None:
+        return flags
+    before = {item.key for item in state.set_aside}
+    after = follow_checklist(state.document, clauses, current.version)
+    newly: dict[str, list[SetAside]] = {}
+    for item in set_aside_items(after):
+        if item.key not in before:
+            for ref in item.stale:
+                newly.setdefault(ref.partition("@")[0], []).append(item)
+    for old_id, items in sorted(newly.items()):
+        followed = clauses.get(old_id)
+        names = _item_names(items)
+        if followed is None or followed.new is None:
+            why = f"which version {number} removes"
+        else:
+            why = f"which version {number} rewords ({followed.reason})"
+        flags.append(
+            (
+                old_id,
+                "checklist",
+                f"the checklist's {names} {old_id}, {why}: set aside until HR re-points, "
+                f"edits or retires {'it' if len(items) == 1 else 'them'}",
+            )
+        )
+    cited = state.document.cited_clauses()
+    for old_id, followed in clauses.entries.items():
+        if followed.kind == "reworded" and old_id in cited:
+            flags.append(
+                (
+                    old_id,
+                    "checklist",
+                    f"the checklist's questions about {old_id} may need rewording",
+                )
+            )
+    still_cited = after.cited_clauses()
+    for clause in clauses.added:
+        if clause.id not in still_cited:
+            flags.append(
+                (
+                    clause.id,
+                    "checklist",
+                    f"version {number} adds {clause.label}, which no checklist question cites yet",
+                )
+            )
+    return flags
+
+
+def _item_names(items: list[SetAside]) -> str:
+    names = ", ".join(f"{item.kind} '{item.id}'" for item in items)
+    return names + (" cites" if len(items) == 1 else " cite")
 
 
 def preview_text(draft: Draft) -> str:
@@ -342,10 +447,27 @@ def preview_text(draft: Draft) -> str:
             "to acknowledge again."
         )
     lines.append("Clauses as I read them:")
-    lines.extend(f"  {clause.label}: {_first_words(clause.text)}" for clause in draft.clauses)
+    lines.extend(clause_tree(draft.clauses))
     if draft.warning:
         lines.append(f"Warning: {draft.warning}")
+    if draft.structure:
+        lines.append("Check the structure before publishing:")
+        lines.extend(f"  ! {warning}" for warning in draft.structure)
+    else:
+        lines.append("Structure: nothing looks out of place.")
     return "\n".join(lines)
+
+
+def clause_tree(clauses: Sequence[Clause]) -> list[str]:
+    """The clauses as the document nests them: each section heading once, then its clauses,
+    indented by depth, each with its label and first words."""
+    lines, heading = [], ""
+    for clause in clauses:
+        if clause.heading and clause.heading != heading:
+            lines.append(f"  {'  ' * max(clause.level - 1, 0)}{clause.heading}")
+        heading = clause.heading
+        lines.append(f"  {'  ' * clause.level}{clause.label}: {_first_words(clause.text)}")
+    return lines
 
 
 def outcome_text(result: Published, draft: Draft) -> str:

@@ -446,3 +446,54 @@ class DashboardSession(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+
+
+class PublishedChecklist(Base):
+    """A version of a policy's "can I post this?" checklist, as HR published it.
+
+    `text` is the YAML exactly as published; `basis_version` is the policy version it was
+    validated against, so its clause references follow their clauses into later versions.
+    """
+
+    __tablename__ = "checklists"
+    __table_args__ = (
+        UniqueConstraint("policy_id", "number"),
+        ForeignKeyConstraint(
+            ["policy_id", "basis_version"], ["policy_versions.policy_id", "policy_versions.number"]
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    policy_id: Mapped[str] = mapped_column(String)
+    number: Mapped[int] = mapped_column(Integer)
+    basis_version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(Text)  # the file's name, or what a dashboard edit did
+    note: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime]
+    published_by: Mapped[str | None] = mapped_column(Text)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+class ClauseTitle(Base):
+    """A short title HR gave a clause (the newest per clause counts; empty clears it).
+
+    `version` is the policy version the clause id belongs to, so the title follows its clause.
+    """
+
+    __tablename__ = "clause_titles"
+    __table_args__ = (
+        Index(None, "policy_id"),
+        ForeignKeyConstraint(
+            ["policy_id", "version"], ["policy_versions.policy_id", "policy_versions.number"]
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    policy_id: Mapped[str] = mapped_column(String)
+    version: Mapped[int] = mapped_column(Integer)
+    clause_id: Mapped[str] = mapped_column(String)
+    title: Mapped[str] = mapped_column(Text)
+    set_at: Mapped[datetime]
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))

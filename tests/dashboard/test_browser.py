@@ -143,7 +143,7 @@ def test_hr_signs_in_from_chat_reminds_and_teaches_the_bot(
     screenshot(page, "08-approval")
 
     csv = page.request.get(f"{server.url}/dashboard/exports/unanswered.csv?policy=la-crosse")
-    assert csv.ok and "'=HYPERLINK" in csv.text() and QUESTION in csv.text()
+    assert csv.ok and "'=cmd" in csv.text() and QUESTION in csv.text()
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.get_by_role("link", name="Policies").click()
@@ -214,7 +214,7 @@ def _seed_history(config: Path, app: App, tmp_path: Path) -> None:
         config, "policy", "publish", str(changed), "--policy", "la-crosse", "--yes", "--by", "hal"
     )
     assert published.returncode == 0, published.stderr
-    chat(config, "sam", "ack", '=HYPERLINK("http://evil.example")')
+    chat(config, "sam", "ack", '=cmd|" /C calc"!A0')
     now = datetime.now(UTC)
     feedback.record_feedback(
         app.db,

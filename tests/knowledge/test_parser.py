@@ -9,7 +9,7 @@ import pytest
 from knowledge.models import PolicyMetadata
 from knowledge.parser import parse_clauses
 from knowledge.sources import KnowledgeError, build_policy, load_source, seed_sources
-from tests.shared_data import shared_dir
+from tests.shared_files import shared_directory
 
 
 def _seed(policy_id: str):  # type: ignore[no-untyped-def]
@@ -41,7 +41,7 @@ def test_lake_elmo_markup_removed_and_split_words_rejoined() -> None:
 
 
 def test_seed_texts_are_kept_verbatim() -> None:
-    shared = shared_dir("policies")  # fails, saying where it looked, if absent
+    shared = shared_directory() / "policies"
     texts = {source.meta.id: source.text for source in seed_sources()}
     assert texts["la-crosse"] == (shared / "la-crosse-social-media-policy.txt").read_text()
     assert texts["lake-elmo"] == (shared / "lake-elmo-165-personal-communications.txt").read_text()

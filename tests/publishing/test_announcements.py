@@ -11,6 +11,7 @@ from bot.app import App
 from tests.conftest import Clock
 from tests.publishing.conftest import (
     ELMO_PEOPLE,
+    LA_CROSSE,
     LA_CROSSE_PHOTOS,
     LAX_PEOPLE,
     outbox,
@@ -35,14 +36,27 @@ def test_everyone_of_the_organization_is_told_once(app: App) -> None:
 
 
 def test_hr_is_asked_to_review_curated_phrasings_and_the_checklist(app: App) -> None:
-    _, result = publish(app, "policy.txt", LA_CROSSE_PHOTOS)
+    _, result = publish(app, "policy.txt", LA_CROSSE_PHOTOS)  # adds an exception: "unless"
     assert result.flags == (
         "the alternate phrasings of clause-9 may no longer fit",
-        "the checklist's questions about clause-9 may need rewording",
+        "the checklist's question 'city_material', question 'work_photos', outcome "
+        "'city-material', outcome 'work-photos', signal 'confidential', signal 'city-logo', "
+        "signal 'work-photos' cite clause-9, which version 2 rewords (adds a condition "
+        "('unless')): set aside until HR re-points, edits or retires them",
     )
     [(who, _, notice)] = outbox(app, "review_flags")
     assert who == "hana"  # HR of La Crosse only, not Lake Elmo's HR
     assert "• the alternate phrasings of clause-9 may no longer fit" in notice.text
+    assert not outbox(app, "review_flags:lake-elmo")
+    everyone = {who for who, _, _ in outbox(app)}
+    assert {who for who, topic, _ in outbox(app) if topic.startswith("review_flags")} == {"hana"}
+    assert everyone == LAX_PEOPLE  # the announcement; HR's notice went to HR alone
+
+
+def test_a_slight_rewording_is_followed_and_only_flagged(app: App) -> None:
+    _, result = publish(app, "policy.txt", LA_CROSSE.replace("company-privileged", "privileged"))
+    assert "the checklist's questions about clause-9 may need rewording" in result.flags
+    assert app.library.checklist_state("la-crosse").set_aside == ()
 
 
 def _pending_reminders(app: App) -> Counter[str]:

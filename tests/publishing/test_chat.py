@@ -103,3 +103,18 @@ def test_a_publication_overtaken_before_confirming_is_refused(app: App) -> None:
     assert late.text.startswith("Not published: version 2 was published while this one waited.")
     assert version_numbers(app, "la-crosse") == [(1, "seed"), (2, "published")]
     assert {topic for _, topic, _ in outbox(app, "policy_update")} == {"policy_update:la-crosse:2"}
+
+
+def test_the_chat_preview_shows_the_tree_and_flags_what_looks_misread(app: App) -> None:
+    without_five = "\n".join(line for line in LA_CROSSE.splitlines() if not line.startswith("5. "))
+    say(app, "hana", "publish la-crosse")
+    preview = say(app, "hana", without_five)
+    assert preview.kind == "publish_preview", preview.text
+    assert "Clauses as I read them:" in preview.text and "  clause 4: " in preview.text
+    assert "Check the structure before publishing:" in preview.text
+    assert "! The numbering skips from clause 4 to clause 6: is something missing?" in (
+        preview.text
+    )
+    clean = say(app, "hana", "publish la-crosse")
+    assert clean.kind == "publish_waiting"
+    assert "Structure: nothing looks out of place." in say(app, "hana", LA_CROSSE_PHOTOS).text

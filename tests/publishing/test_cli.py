@@ -157,3 +157,34 @@ def test_a_second_worker_answers_from_the_new_version(
     finally:
         first.close()
         second.close()
+
+
+def test_hr_lists_how_a_new_policy_is_linked_to_the_topic_map(
+    config_file: Path, tmp_path: Path
+) -> None:
+    file = tmp_path / "pool.txt"
+    file.write_text(
+        "Pool staff online rules\n\n"
+        "These rules apply to every lifeguard, cashier and instructor at the municipal pool, "
+        "on their own accounts as well as on the pool's page, during the season and after it.\n\n"
+        "1. Lifeguards must not post photographs of swimmers, children or families at the pool "
+        "without their written consent, even when nobody can be recognised in them.\n\n"
+        "2. Staff who break these rules face disciplinary action, up to and including "
+        "termination of their seasonal contract.\n",
+        encoding="utf-8",
+    )
+    done = run("policy", "publish", str(file), "--policy", "pool", "--title", "Pool Rules",
+               "--organization", "lax", "--yes", config=config_file)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    listed = run("policy", "topics", "--policy", "pool", config=config_file)
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines[0] == "Pool Rules (pool), version 1: topics and clauses"
+    photos = lines.index("photos-and-recordings:")
+    assert lines[photos + 1].startswith("  clause 1 (")
+    discipline = lines.index("discipline:")
+    assert lines[discipline + 1].startswith("  clause 2 (")
+    assert not any(line.startswith("  preamble") for line in lines[photos : photos + 2])
+    assert lines[-1].startswith("not in this policy: ") and "political-activity" in lines[-1]
+    unknown = run("policy", "topics", "--policy", "nope", config=config_file)
+    assert unknown.returncode != 0 and "Traceback" not in unknown.stderr

@@ -86,14 +86,11 @@ def test_after_an_insertion_answers_quote_the_clause_that_was_moved(app: App) ->
     link = say(app, "pat", "can I link the parks website to my blog?")
     assert link.quote is not None and link.quote.citation.endswith("clause 11")
     assert "link from a City internal or external web site" in link.quote.sentences[0]
-    # The checklist cites clauses by number: it is set aside and HR is told why.
-    assert (
-        "the checklist cites clause-5, which this version renumbers to clause 6; the checklist "
-        "is off until it is updated" in result.flags
-    )
-    assert say(app, "pat", "check").text == (
-        "There is no checklist for the City of La Crosse Social Media Policy yet."
-    )
+    # The checklist's references follow their clauses too; HR hears of the uncovered clause.
+    assert "version 2 adds clause 5, which no checklist question cites yet" in result.flags
+    first = say(app, "pat", "check")
+    assert first.kind == "checklist_question" and first.data["clauses"] == ["clause-6", "clause-4"]
+    assert app.library.checklist_state("la-crosse").set_aside == ()
 
 
 def test_removed_clause(app: App) -> None:

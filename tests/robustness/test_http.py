@@ -2,8 +2,9 @@
 
 Slack bodies are signed correctly (so they get past the signature check and reach the payload
 checks and slack-bolt); Teams activities are posted with authentication off (the Emulator's
-set-up), so they reach botbuilder. The server runs on 127.0.0.1 in an event loop of the test's
-own, against the fake Slack and the fake Teams connector.
+set-up), so they reach the SDK, on each Teams gateway (the Agents SDK's and botbuilder's). The
+server runs on 127.0.0.1 in an event loop of the test's own, against the fake Slack and the fake
+Teams connector.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from adapters.server import build_web_app, load_mounts
 from bot.app import App
 from tests.slack.conftest import SECRET, slack_environment
 from tests.slack.fake_slack import FakeSlack
-from tests.teams.conftest import BOT, QUIET_RETRIES, FakeConnector
+from tests.teams.conftest import BOT, QUIET_RETRIES, FakeConnector, on_sdk
+from tests.teams.conftest import teams_sdk as teams_sdk  # the gateway parameter
 
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20)
@@ -156,8 +158,8 @@ def test_any_signed_slack_body_gets_a_status_below_500(app: App) -> None:
         body()
 
 
-def test_any_teams_activity_gets_a_status_below_500(app: App) -> None:
-    with running(app) as (loop, url, connector):
+def test_any_teams_activity_gets_a_status_below_500(app: App, teams_sdk: str) -> None:
+    with running(on_sdk(app, teams_sdk)) as (loop, url, connector):
         activities = st.builds(
             lambda fields, kind, with_url: {
                 **fields,

@@ -46,6 +46,8 @@ TABLES = {
     "alternate_phrasings",
     "dashboard_links",
     "dashboard_sessions",
+    "checklists",
+    "clause_titles",
 }
 
 

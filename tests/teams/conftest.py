@@ -4,6 +4,9 @@ The fake connector is an aiohttp server on 127.0.0.1 (port 0) that answers the B
 REST calls the way Microsoft's does and records every call, so tests assert what Teams would
 have shown. Replies are sent before `/api/messages` answers, so once the POST returns, every
 connector call of that turn has been recorded: no waiting.
+
+Every test that serves Teams runs on both gateways (`teams.sdk`: the Microsoft 365 Agents SDK
+and botbuilder) through the one `teams_sdk` fixture parameter.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,7 @@ from adapters.server import build_web_app, load_mounts
 from adapters.teams.mount import TeamsMount
 from bot.acknowledgements import acks
 from bot.app import App
+from bot.config import TEAMS_SDKS
 from bot.delivery.contacts import list_contacts
 from bot.storage.models import ProcessedEvent
 
@@ -242,6 +246,19 @@ def config_file(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(params=TEAMS_SDKS)
+def teams_sdk(request: pytest.FixtureRequest) -> str:
+    """The SDK the Teams gateway runs on: each test that serves Teams runs on both."""
+    return str(request.param)
+
+
+def on_sdk(app: App, sdk: str) -> App:
+    """The app as if its app.yaml said `teams: {sdk: <sdk>}` (the loader's own handling of
+    that line is tested in test_serve.py)."""
+    app.config = replace(app.config, teams=replace(app.config.teams, sdk=sdk))
+    return app
+
+
 @pytest.fixture
 async def connector() -> AsyncIterator[FakeConnector]:
     fake = FakeConnector()
@@ -264,8 +281,8 @@ async def start_teams(
 
 
 @pytest.fixture
-async def teams(app: App, connector: FakeConnector) -> AsyncIterator[Teams]:
+async def teams(app: App, connector: FakeConnector, teams_sdk: str) -> AsyncIterator[Teams]:
     """Teams with authentication off (no MICROSOFT_APP_ID), as with the Emulator."""
-    client = await start_teams(app, connector, dict(QUIET_RETRIES))
+    client = await start_teams(on_sdk(app, teams_sdk), connector, dict(QUIET_RETRIES))
     yield client
     await client.client.close()

@@ -1,0 +1,117 @@
+"""A policy the bot has never seen, published with no phrasings: questions in other words find
+their clause through the domain's topic map, questions beside the policy are refused, and a
+clause removed by a new version is never answered again."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.matcher import Matcher, Outcome, Thresholds
+from knowledge.models import Policy, PolicyMetadata
+from knowledge.parser import parse_clauses
+from knowledge.topics import TopicMap, describe_links
+
+# Written for these tests: a fictional town's rules, worded unlike any shipped policy.
+MAPLE_RIDGE = """Town of Maple Ridge - Employee Online Conduct
+
+1. Staff may not conceal their identity or use a false name to comment on Town matters.
+
+2. The Town seal, logo and uniforms may not appear in personal posts without written consent \
+from the Town Manager.
+
+3. Employees must not disclose nonpublic information learned through their work.
+
+4. Using Town computers or phones for personal browsing during working hours is prohibited.
+
+5. Violations of this policy may result in disciplinary action, up to and including termination.
+
+6. Employees who take part in partisan political activity must do so on their own time and must \
+not imply that the Town endorses a candidate.
+
+7. Photographs of coworkers or members of the public taken on duty may be shared only with \
+their consent.
+
+8. Remarks on the Town's official pages that contain profanity, threats or spam may be removed \
+by the page administrator.
+
+9. Messages sent from Town accounts may be requested in court proceedings through a subpoena.
+"""
+
+
+def publish(text: str, version: int = 1) -> Policy:
+    meta = PolicyMetadata("maple-ridge", "Maple Ridge Online Conduct", "Maple Ridge", "t", version)
+    return Policy(meta, text, tuple(parse_clauses(text, meta)))
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher([publish(MAPLE_RIDGE)], thresholds=Thresholds(0.4, 0.08))
+
+
+@pytest.mark.parametrize(
+    ("question", "clause"),
+    [
+        ("can I use a fake account to argue with people about the new park?", "clause-1"),
+        ("is it ok to put our crest on my profile picture", "clause-2"),
+        ("can i spill what was said in the closed session last night", "clause-3"),
+        ("is scrolling instagram on my shift ok", "clause-4"),
+        ("could i lose my job over a tweet?", "clause-5"),
+        ("can i campaign for my neighbor who is running for mayor", "clause-6"),
+        ("can i upload a selfie with my crew from the job site", "clause-7"),
+        ("somebody keeps cussing in the comments on our page, can we delete it", "clause-8"),
+        ("could a lawyer get hold of my work messages", "clause-9"),
+    ],
+)
+def test_a_question_in_other_words_finds_its_clause(
+    matcher: Matcher, question: str, clause: str
+) -> None:
+    result = matcher.ask("maple-ridge", question)
+    assert result.answered, f"refused: {question!r} (in scope {result.in_scope})"
+    assert result.matches[0].clause.id == clause
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is the town manager's phone number",
+        "how many followers do the town's official pages have",
+        "how do I request vacation days for next month",
+        "when is open enrollment for dental insurance",
+    ],
+)
+def test_a_question_beside_the_policy_is_refused_even_with_its_words(
+    matcher: Matcher, question: str
+) -> None:
+    result = matcher.ask("maple-ridge", question)
+    assert result.outcome is Outcome.UNKNOWN, [(m.clause.id, m.confidence) for m in result.matches]
+
+
+def test_matches_are_listed_best_first_by_the_confidence_reported(matcher: Matcher) -> None:
+    for question in ["can i post pictures of coworkers", "fake name online", "lose my job"]:
+        result = matcher.ask("maple-ridge", question, top_k=5)
+        confidences = [match.confidence for match in result.matches]
+        assert confidences == sorted(confidences, reverse=True)
+        assert all(0 <= value <= 1 for value in confidences)
+        assert 0 <= result.in_scope <= 1 and 0 <= result.closeness <= 1
+
+
+def test_a_clause_removed_by_a_new_version_is_never_answered() -> None:
+    without_subpoenas = MAPLE_RIDGE.split("\n9. ")[0]
+    matcher = Matcher([publish(MAPLE_RIDGE)])
+    before = matcher.ask("maple-ridge", "can my work messages get subpoenaed")
+    assert before.matches[0].clause.id == "clause-9"
+    matcher.replace_policy(publish(without_subpoenas, version=2))
+    after = matcher.ask("maple-ridge", "can my work messages get subpoenaed", top_k=5)
+    assert all("subpoena" not in match.clause.text for match in after.matches)
+    assert all(match.clause.id != "clause-9" for match in after.matches)
+    links = matcher.index("maple-ridge").links
+    assert links and all(link.clause_id != "clause-9" for link in links)
+
+
+def test_hr_can_list_which_clauses_each_topic_is_linked_to() -> None:
+    lines = describe_links(TopicMap.load(), publish(MAPLE_RIDGE))
+    text = "\n".join(lines)
+    assert "identity-and-anonymity:" in text
+    assert "clause 1 (" in text.split("identity-and-anonymity:")[1].split(":\n")[0]
+    assert "discipline:" in text and "clause 5 (" in text
+    assert text.splitlines()[-1].startswith("not in this policy: ")
