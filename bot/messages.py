@@ -30,8 +30,11 @@ class Incoming:
     conversation: str
     text: str
     display_name: str | None = None
-    policy_id: str | None = None
+    policy_id: str | None = None  # the policy the person chose (`chat --policy`): it wins
     attachments: tuple[Attachment, ...] = ()
+    # The channel's policy (a Slack workspace's or a Teams tenant's organization), used for
+    # someone whose own organization the staff list does not give.
+    default_policy_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,12 +49,14 @@ class Button:
 
 @dataclass(frozen=True)
 class Quote:
-    """A quoted clause: its sentences (those that matter first), citation and version."""
+    """A quoted clause: its sentences in the policy's order, which of them answer the question
+    (`marked`, indexes into `sentences`), its citation and version."""
 
     sentences: tuple[str, ...]
     citation: str
     version: int
     clause_title: str
+    marked: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,11 @@ def reply_from_dict(data: dict[str, Any]) -> Reply:
         quote=None
         if quote is None
         else Quote(
-            tuple(quote["sentences"]), quote["citation"], quote["version"], quote["clause_title"]
+            tuple(quote["sentences"]),
+            quote["citation"],
+            quote["version"],
+            quote["clause_title"],
+            tuple(quote.get("marked", ())),
         ),
         notes=tuple(data.get("notes", ())),
         buttons=tuple(Button(**button) for button in data.get("buttons", ())),

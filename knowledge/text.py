@@ -135,9 +135,29 @@ def light_stem(word: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    """Split prose into sentences at terminal punctuation followed by a capitalised word."""
-    parts = _SENTENCE_END.split(text.strip())
-    return [part.strip() for part in parts if part.strip()]
+    """Split prose into sentences at terminal punctuation followed by a capitalised word.
+
+    A quotation is never split: a sample disclaimer of two sentences inside quotation marks
+    stays with the sentence that introduces it, so a quote of it is whole.
+    """
+    merged: list[str] = []
+    open_quotes = 0
+    for part in (part.strip() for part in _SENTENCE_END.split(text.strip())):
+        if not part:
+            continue
+        if open_quotes > 0 and merged:
+            merged[-1] = f"{merged[-1]} {part}"
+        else:
+            merged.append(part)
+        open_quotes = max(_quote_depth(merged[-1]), 0)
+    return merged
+
+
+def _quote_depth(text: str) -> int:
+    """How many double quotations are still open at the end of the text (curly or straight)."""
+    curly = text.count("“") - text.count("”")
+    straight = text.count('"') % 2
+    return curly + straight
 
 
 def collapse_spaces(text: str) -> str:

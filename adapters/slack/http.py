@@ -32,10 +32,12 @@ _SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
 
 
 def events_handler(
-    bolt: AsyncApp, signing_secret: str, now: Callable[[], float] = time.time
+    bolt: AsyncApp, signing_secret: str, now: Callable[[], float] | None = None
 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-    """The aiohttp handler for Slack's request URL."""
+    """The aiohttp handler for Slack's request URL (`now`: the clock a request's age is
+    measured on, the system's by default, read at each request)."""
     secret = signing_secret.encode("utf-8")
+    clock = now or (lambda: time.time())  # looked up at each request (tests hold it still)
 
     async def handle(request: web.Request) -> web.StreamResponse:
         body = await request.read()
@@ -44,7 +46,7 @@ def events_handler(
             body,
             request.headers.get("X-Slack-Request-Timestamp"),
             request.headers.get("X-Slack-Signature"),
-            now(),
+            clock(),
         )
         if problem is not None:
             return _refuse(401, problem)

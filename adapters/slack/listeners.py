@@ -92,8 +92,8 @@ class SlackBot:
             conversation=conversation,
             text=text,
             display_name=name,
-            policy_id=self.app.config.policy_for_workspace(PLATFORM, team),
             attachments=files,
+            default_policy_id=self.app.config.policy_for_workspace(PLATFORM, team),
         )
         try:
             replies = await asyncio.to_thread(self.app.bot.handle, incoming)

@@ -95,7 +95,7 @@ class TeamsTurns:
         if inbound.personal:
             self._remember(inbound, activity)
         incoming = self._incoming(inbound)
-        policy = self.app.library.policy(incoming.policy_id or self.app.config.default_policy)
+        policy = self.app.library.policy(self.app.bot.policy_for(incoming))
         bot_name = (activity.get("recipient") or {}).get("name") or "PolicyBot"
         help_text = self.app.bot.help_for(incoming)
         return [welcome_reply(help_text, policy.title, bot_name, inbound.personal)]
@@ -130,8 +130,8 @@ class TeamsTurns:
             conversation=inbound.conversation,
             text=inbound.text,
             display_name=inbound.display_name,
-            policy_id=self._policy_id(inbound),
             attachments=files,
+            default_policy_id=self._policy_id(inbound),
         )
 
     def _policy_id(self, inbound: Inbound) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -53,6 +53,9 @@ class FakeSlack:
     held: asyncio.Event = field(default_factory=asyncio.Event)
     release: asyncio.Event = field(default_factory=asyncio.Event)
     _posts: int = 0
+    # Waits until the bot under test has finished its work under way (set by the `served`
+    # fixture to the Slack mount's idle), so `wait_for` also sees what comes after the first.
+    settle: Callable[[], Awaitable[None]] | None = None
 
     # --- for tests -----------------------------------------------------------------------
 
@@ -74,7 +77,9 @@ class FakeSlack:
         return self.history.get(_dm(user), [])
 
     async def wait_for(self, check: Callable[[], Any], timeout: float = 10.0) -> Any:
-        """Wait until `check()` returns something truthy, and return it."""
+        """Wait until `check()` returns something truthy; then, when the bot runs in this
+        process (`settle`), until it has finished the work under way, and return `check()`
+        read again: a duplicate reply posted after the first one is in what the test sees."""
 
         async def until() -> Any:
             async with self._changed:
@@ -82,7 +87,13 @@ class FakeSlack:
                     await self._changed.wait()
                 return result
 
-        return await asyncio.wait_for(until(), timeout)
+        result = await asyncio.wait_for(until(), timeout)
+        if self.settle is None:
+            return result
+        await asyncio.wait_for(self.settle(), timeout)
+        again = check()
+        assert again, f"what was awaited no longer holds once the bot finished: {result!r}"
+        return again
 
     async def send_envelope(self, envelope: dict[str, Any]) -> None:
         """Push a Socket Mode envelope to the connected bot."""
