@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import signal
 import sys
 from dataclasses import replace
 from typing import TextIO
@@ -80,6 +81,8 @@ def run_chat(
             stdout.write("\n")  # a blank line between one exchange and the next
             stdout.flush()
     except KeyboardInterrupt:
+        if reader.editing:  # this process's own terminal: it is leaving, a second Ctrl-C
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # must not cut the goodbye short
         _goodbye(stdout, interactive, after_prompt=True)
         return 130
     _goodbye(stdout, interactive, after_prompt=reader.at_end)
