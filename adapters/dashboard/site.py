@@ -14,6 +14,7 @@ import markupsafe
 from aiohttp import web
 
 from bot.app import App
+from bot.approvals.wording import decision_words, details_in_words, role_name
 from bot.hr_access.links import LinkClaim, LinkError, check_unused, read_token
 from bot.hr_access.sessions import (
     SessionInfo,
@@ -59,17 +60,6 @@ def _duration(value: timedelta) -> str:
     return "less than a minute"
 
 
-def _detail(value: Any) -> str:
-    """An audit entry's value in words: lists joined, role names without underscores."""
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_detail(item) for item in value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, str) and " " not in value:
-        return value.replace("_", " ")  # a name such as social_media_administrator
-    return str(value)
-
-
 class Site:
     """The app, the signing secret and the templates, shared by every dashboard handler."""
 
@@ -85,7 +75,9 @@ class Site:
         )
         self.templates.filters["when"] = _when
         self.templates.filters["duration"] = _duration
-        self.templates.filters["detail"] = _detail
+        self.templates.filters["details"] = details_in_words
+        self.templates.filters["role"] = role_name
+        self.templates.globals["decision_words"] = decision_words
 
     @property
     def cookie_name(self) -> str:

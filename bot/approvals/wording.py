@@ -70,7 +70,9 @@ def details_in_words(details: dict[str, object]) -> str:
     for key, value in details.items():
         if value is None or value == "" or value == []:
             continue
-        if isinstance(value, list | tuple):
+        if isinstance(value, bool):
+            shown = "yes" if value else "no"
+        elif isinstance(value, list | tuple):
             shown = ", ".join(_word(str(item), key) for item in value)
         else:
             shown = _word(str(value), key)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -44,6 +45,8 @@ def config_file(tmp_path: Path) -> Path:
         "  - {handle: hana, name: Hana Berg, department: Human Resources, roles: [hr]}\n"
         "  - {handle: pat, name: Pat Lee, department: Parks, supervisor: sam}\n"
         "  - {handle: sam, name: Sam Ortiz, department: Parks, roles: [supervisor]}\n"
+        "  - {handle: ada, name: Ada Moss, department: Communications,"
+        " roles: [social_media_administrator]}\n"
     )
     return path
 
@@ -141,6 +144,14 @@ def test_hr_signs_in_from_chat_reminds_and_teaches_the_bot(
     expect(page.get_by_role("heading", level=1)).to_have_text("Request #1: pending")
     trail = page.get_by_role("region", name="Audit trail")
     expect(trail.get_by_role("row", name="requested")).to_contain_text("Pat Lee")
+    # in words, as the chat says them: never a clause's or a role's id
+    # Request #2 needed two approvals and was denied by the first: the other is shown in words
+    page.goto(f"{server.url}/dashboard/approvals/2")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Request #2: denied")
+    expect(
+        page.get_by_text("social media administrator: not needed (request denied)")
+    ).to_be_visible()
+    expect(page.get_by_text("supervisor: denied by Sam Ortiz")).to_be_visible()
     screenshot(page, "08-approval")
 
     csv = page.request.get(f"{server.url}/dashboard/exports/unanswered.csv?policy=la-crosse")
@@ -248,6 +259,23 @@ def _seed_history(config: Path, app: App, tmp_path: Path) -> None:
         policy_id="la-crosse",
         version=2,
         fields=fields,
+        now=now,
+    )
+    both = replace(fields, roles=("supervisor", "social_media_administrator"))
+    second = authorizations.submit(
+        app.db,
+        requester=_person(app, "pat"),
+        policy_id="la-crosse",
+        version=2,
+        fields=both,
+        now=now,
+    )
+    authorizations.decide(
+        app.db,
+        actor=_person(app, "sam"),
+        request_id=second.id,
+        approve=False,
+        comment="Not this month",
         now=now,
     )
 
