@@ -17,12 +17,22 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from knowledge.analysis import Analyzer, Synonyms, Unit
 from knowledge.confidence import Calibration, Signals, default_calibration
+from knowledge.embedding import WordVectors, default_vectors
 from knowledge.models import Clause, Policy
-from knowledge.text import DOMAIN_WORDS, MEDIUM_WORDS, STOPWORDS, light_stem, stem, words
+from knowledge.text import (
+    DOMAIN_WORDS,
+    FRAME_WORDS,
+    MEDIUM_WORDS,
+    STOPWORDS,
+    light_stem,
+    stem,
+    words,
+)
 from knowledge.topics import TopicMap
 
 
@@ -56,6 +66,9 @@ _NEAR = 3
 _MAX_POSITIONS = 2000
 _MEDIUM_STEMS = frozenset(stem(word) for word in MEDIUM_WORDS)
 UNKNOWN_WEIGHT = 1.0
+# Clauses closest in meaning (word vectors) are ranked even when they share no word with the
+# question ("free speech" / "First Amendment").
+_SEMANTIC_REACH = 5
 
 
 class Outcome(str, Enum):
@@ -142,9 +155,11 @@ class PolicyIndex:
         synonyms: Synonyms,
         topics: TopicMap | None = None,
         calibration: Calibration | None = None,
+        vectors: WordVectors | None = None,
     ) -> None:
         self.policy = policy
         self.calibration = calibration or default_calibration()
+        self.vectors = vectors if vectors is not None else default_vectors()
         self._bags = [_clause_bag(clause) for clause in policy.clauses]
         self._lengths = [sum(bag.values()) for bag in self._bags]
         self._average_length = sum(self._lengths) / max(len(self._lengths), 1)
@@ -186,6 +201,16 @@ class PolicyIndex:
         }
         vocabulary = set().union(*clause_words) | self.topics.vocabulary()
         self.analyzer = Analyzer(vocabulary, synonyms)
+        self._max_idf = max(self._idf.values(), default=1.0)
+        embedded_texts: list[str] = []
+        owners: list[int] = []
+        for position, clause in enumerate(policy.clauses):
+            for text in [f"{clause.title}. {clause.text}", *clause.phrasings]:
+                embedded_texts.append(text)
+                owners.append(position)
+        self._embedded = self.vectors.texts(embedded_texts, self._word_weight)
+        self._embedded_owners = np.asarray(owners, dtype=np.intp)
+        self._one_row_each = len(owners) == count
 
     def search(self, question: str, limit: int = 5) -> list[Match]:
         """Clauses ranked best first, each with its confidence; empty when nothing overlaps."""
@@ -239,6 +264,7 @@ class PolicyIndex:
             (m.strength for m in mentioned if self.topics.topics[m.topic].outside), default=0.0
         )
         mentions = [m for m in mentioned if m.topic in self._linked]
+        meaning = self._semantic(question)
         mentioned_stems = [frozenset(token_stems[i] for i in m.positions) for m in mentions]
         lexical: dict[int, float] = {}
         topical: dict[int, float] = {}
@@ -269,8 +295,12 @@ class PolicyIndex:
             outside=outside,
             medium=1.0 if _MEDIUM_STEMS.intersection(token_stems) else 0.0,
             asked_weight=sum(weights),
+            semantic=float(meaning.max()) if len(meaning) else 0.0,
         )
         reached = lexical.keys() | topical.keys()
+        if reached and len(meaning):
+            nearest = np.argpartition(-meaning, min(_SEMANTIC_REACH, len(meaning) - 1))
+            reached |= {int(position) for position in nearest[:_SEMANTIC_REACH]}
         if not reached:
             return [], context
         query_text = " ".join(unit.surface for unit in units)
@@ -299,9 +329,33 @@ class PolicyIndex:
                 "similarity": self._similarity(sorted_query, position),
                 "coverage": min(1.0, covered.get(position, 0.0) / total_weight),
                 "proximity": self._proximity(position, stands_for, weights) / total_weight,
+                "semantic": max(0.0, float(meaning[position])),
             }
             found.append((position, features))
         return found, context
+
+    def _word_weight(self, word: str) -> float:
+        """How much a word weighs in a text's vector: its rarity in this policy (words the
+        policy never uses weigh as its rarest), less for the domain's everyday words."""
+        term = stem(word)
+        factor = _DOMAIN_WORD_WEIGHT if term in _DOMAIN_STEMS else 1.0
+        return factor * self._idf.get(term, self._max_idf)
+
+    def _semantic(self, question: str) -> np.ndarray:
+        """Cosine of the question's vector with each clause's (its best phrasing's, if any)."""
+        said = [
+            word if self.vectors.knows(word) else (self.analyzer.correct(word) or word)
+            for word in words(question)[:60]
+        ]
+        asked = self.vectors.text(" ".join(said), self._word_weight, FRAME_WORDS)
+        if asked is None or not len(self._embedded):
+            return np.zeros(len(self.policy.clauses), dtype=np.float32)
+        similarity = self._embedded @ asked
+        if self._one_row_each:
+            return similarity
+        best = np.full(len(self.policy.clauses), -1.0, dtype=np.float32)
+        np.maximum.at(best, self._embedded_owners, similarity)
+        return best
 
     def _stands_for(self, unit: Unit) -> frozenset[str]:
         """Every stem a unit can match in a clause: its own, its synonyms', its word family."""
