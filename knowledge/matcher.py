@@ -69,6 +69,11 @@ UNKNOWN_WEIGHT = 1.0
 # Clauses closest in meaning (word vectors) are ranked even when they share no word with the
 # question ("free speech" / "First Amendment").
 _SEMANTIC_REACH = 5
+# A list item inherits the topics of the clause that introduces it ("comments containing any of
+# the following will be removed: ... spam; ..."), a little weaker than its own. Measured, each
+# corpus policy left out of the fit: Brewster's ranked-first 56.9% -> 68.1%, the others equal.
+# Reading the introducing clause's words or meaning into the item as well gained nothing.
+_CONTEXT_TOPIC = 0.8
 
 
 class Outcome(str, Enum):
@@ -160,6 +165,7 @@ class PolicyIndex:
         self.policy = policy
         self.calibration = calibration or default_calibration()
         self.vectors = vectors if vectors is not None else default_vectors()
+        parents = _parents(policy.clauses)
         self._bags = [_clause_bag(clause) for clause in policy.clauses]
         self._lengths = [sum(bag.values()) for bag in self._bags]
         self._average_length = sum(self._lengths) / max(len(self._lengths), 1)
@@ -190,11 +196,18 @@ class PolicyIndex:
         self.topics = topics if topics is not None else default_topics()
         self.links = tuple(self.topics.links(policy))
         position_of = {clause.id: n for n, clause in enumerate(policy.clauses)}
-        self._linked: dict[str, list[tuple[int, float]]] = {}
+        strengths: dict[tuple[str, int], float] = {}
         for link in self.links:
-            self._linked.setdefault(link.topic, []).append(
-                (position_of[link.clause_id], link.strength)
-            )
+            strengths[link.topic, position_of[link.clause_id]] = link.strength
+        # An item inherits the topics of what introduces it ("comments ... removed: spam").
+        for (topic, position), strength in list(strengths.items()):
+            for child, parent in enumerate(parents):
+                if parent == position:
+                    inherited = _CONTEXT_TOPIC * strength
+                    strengths[topic, child] = max(strengths.get((topic, child), 0.0), inherited)
+        self._linked: dict[str, list[tuple[int, float]]] = {}
+        for (topic, position), strength in strengths.items():
+            self._linked.setdefault(topic, []).append((position, strength))
         self._topic_idf = {
             topic: math.log(1 + (count - len(linked) + 0.5) / (len(linked) + 0.5))
             for topic, linked in self._linked.items()
@@ -546,6 +559,24 @@ class Matcher:
             if close or examined.closeness < self.thresholds.closeness:
                 return Outcome.DID_YOU_MEAN
         return Outcome.ANSWER
+
+
+def _parents(clauses: tuple[Clause, ...]) -> list[int | None]:
+    """Per clause, the position of the clause that introduces it: the nearest earlier one of a
+    lower level (None at the outermost level)."""
+    found: list[int | None] = []
+    for position, clause in enumerate(clauses):
+        parent = None
+        if clause.level > 0:
+            for earlier in range(position - 1, -1, -1):
+                if clauses[earlier].level < clause.level:
+                    # Under another heading it is not what introduces this one (a numbered
+                    # heading with no text of its own is not a clause).
+                    if clauses[earlier].heading == clause.heading:
+                        parent = earlier
+                    break
+        found.append(parent)
+    return found
 
 
 def _clause_bag(clause: Clause) -> Counter[str]:
