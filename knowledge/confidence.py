@@ -38,6 +38,8 @@ SCOPE_FEATURES = (
     "medium",
     "specific",
     "semantic",
+    "unrelated",
+    "explained",
 )
 CLOSENESS_FEATURES = ("bias", "score", "coverage", "margin", "topic", "specific", "semantic")
 RANKING_FEATURES = (
@@ -64,6 +66,8 @@ class Signals:
     medium: float = 0.0
     asked_weight: float = 0.0
     semantic: float = 0.0
+    unrelated: float = 0.0
+    explained: float = 0.0
 
     @property
     def margin(self) -> float:
@@ -84,6 +88,8 @@ class Signals:
             "medium": self.medium,
             "specific": 1 - math.exp(-self.asked_weight / 6.0),
             "semantic": self.semantic,
+            "unrelated": self.unrelated,
+            "explained": self.explained,
         }
 
 

@@ -93,6 +93,21 @@ class WordVectors:
             self._cache[word] = found
         return found
 
+    def unit_words(self, found: Iterable[str]) -> tuple[list[str], Vector]:
+        """The words that have a vector, and their vectors normalised, one row each."""
+        kept: list[str] = []
+        rows: list[Vector] = []
+        for word in found:
+            vector = self.word(word)
+            if vector is not None:
+                norm = float(np.linalg.norm(vector))
+                if norm > 0:
+                    kept.append(word)
+                    rows.append(vector / norm)
+        if not rows:
+            return [], np.zeros((0, self.dims), dtype=np.float32)
+        return kept, np.stack(rows).astype(np.float32)
+
     def text(
         self, text: str, weight: Callable[[str], float] | None = None, skip: Iterable[str] = ()
     ) -> Vector | None:

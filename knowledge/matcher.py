@@ -224,6 +224,20 @@ class PolicyIndex:
         self._embedded = self.vectors.texts(embedded_texts, self._word_weight)
         self._embedded_owners = np.asarray(owners, dtype=np.intp)
         self._one_row_each = len(owners) == count
+        policy_words = sorted(
+            {w for found in clause_words for w in found if w not in STOPWORDS and len(w) > 2}
+        )
+        _kept, self._policy_word_meaning = self.vectors.unit_words(policy_words)
+        # What social media policies regulate, and what employees ask that they do not answer,
+        # each topic of the map read as one text: how near a question is to either says whether
+        # it is about such a policy at all, in words the map never listed.
+        topic_ids = list(self.topics.written)
+        self._topic_meaning = self.vectors.texts(
+            [self.topics.written[t] for t in topic_ids], self._word_weight
+        )
+        self._topic_outside = np.asarray(
+            [self.topics.topics[t].outside for t in topic_ids], dtype=bool
+        )
 
     def search(self, question: str, limit: int = 5) -> list[Match]:
         """Clauses ranked best first, each with its confidence; empty when nothing overlaps."""
@@ -277,7 +291,9 @@ class PolicyIndex:
             (m.strength for m in mentioned if self.topics.topics[m.topic].outside), default=0.0
         )
         mentions = [m for m in mentioned if m.topic in self._linked]
-        meaning = self._semantic(question)
+        asked = self._question_vector(question)
+        meaning = self._semantic(asked)
+        unrelated = self._unrelated(asked)
         mentioned_stems = [frozenset(token_stems[i] for i in m.positions) for m in mentions]
         lexical: dict[int, float] = {}
         topical: dict[int, float] = {}
@@ -309,6 +325,8 @@ class PolicyIndex:
             medium=1.0 if _MEDIUM_STEMS.intersection(token_stems) else 0.0,
             asked_weight=sum(weights),
             semantic=float(meaning.max()) if len(meaning) else 0.0,
+            unrelated=unrelated,
+            explained=self._explained(tokens),
         )
         reached = lexical.keys() | topical.keys()
         if reached and len(meaning):
@@ -354,13 +372,35 @@ class PolicyIndex:
         factor = _DOMAIN_WORD_WEIGHT if term in _DOMAIN_STEMS else 1.0
         return factor * self._idf.get(term, self._max_idf)
 
-    def _semantic(self, question: str) -> np.ndarray:
-        """Cosine of the question's vector with each clause's (its best phrasing's, if any)."""
+    def _question_vector(self, question: str) -> np.ndarray | None:
+        """The question's meaning: its words (typos corrected) weighted by rarity."""
         said = [
             word if self.vectors.knows(word) else (self.analyzer.correct(word) or word)
             for word in words(question)[:60]
         ]
-        asked = self.vectors.text(" ".join(said), self._word_weight, FRAME_WORDS)
+        return self.vectors.text(" ".join(said), self._word_weight, FRAME_WORDS)
+
+    def _unrelated(self, asked: np.ndarray | None) -> float:
+        """How near the question is to the nearest topic employees ask about that a social
+        media policy does not answer (leave, pay, IT help...)."""
+        if asked is None or not self._topic_outside.any():
+            return 0.0
+        return float((self._topic_meaning[self._topic_outside] @ asked).max())
+
+    def _explained(self, tokens: list[str]) -> float:
+        """How much of the question the policy's words account for, in meaning: each content
+        word's closeness to the nearest word of the policy, weighted by rarity ("speech" is
+        near "expression"; "mulch" is near nothing in a social media policy)."""
+        content = [t for t in tokens if t not in STOPWORDS and t not in FRAME_WORDS]
+        kept, asked = self.vectors.unit_words(content)
+        if not kept or not len(self._policy_word_meaning):
+            return 0.0
+        nearest = np.clip((asked @ self._policy_word_meaning.T).max(axis=1), 0.0, 1.0)
+        weights = np.asarray([self._word_weight(word) for word in kept], dtype=np.float32)
+        return float((nearest * weights).sum() / max(float(weights.sum()), 1e-9))
+
+    def _semantic(self, asked: np.ndarray | None) -> np.ndarray:
+        """Cosine of the question's vector with each clause's (its best phrasing's, if any)."""
         if asked is None or not len(self._embedded):
             return np.zeros(len(self.policy.clauses), dtype=np.float32)
         similarity = self._embedded @ asked
