@@ -98,7 +98,12 @@ environment:
         "secret stops it at start with one line naming the variable.",
         epilog=serve_environment_text(),
     )
-    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, for a proxy on this machine; "
+        "0.0.0.0 for every interface)",
+    )
     serve.add_argument(
         "--port",
         type=_port,

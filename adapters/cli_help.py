@@ -35,7 +35,7 @@ SERVE_ENVIRONMENT: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "Microsoft Teams (app.yaml teams.enabled)",
         (
-            ("MICROSOFT_APP_ID", "the bot's Microsoft App ID; empty turns authentication off"),
+            ("MICROSOFT_APP_ID", "the bot's Microsoft App ID; required when Teams is enabled"),
             ("MICROSOFT_APP_PASSWORD", "its client secret"),
             ("MICROSOFT_APP_TYPE", "MultiTenant (default), SingleTenant or UserAssignedMSI"),
             ("MICROSOFT_APP_TENANT_ID", "the bot's tenant, for SingleTenant and UserAssignedMSI"),
@@ -43,6 +43,7 @@ SERVE_ENVIRONMENT: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("POLICYBOT_TEAMS_RETRY_BASE_SECONDS", "first wait between attempts (default 0.5)"),
             ("POLICYBOT_TEAMS_RETRY_MAX_SECONDS", "longest wait between attempts (default 20)"),
             ("POLICYBOT_TEAMS_OPENID_METADATA_URL", "for tests against a local key server only"),
+            ("POLICYBOT_TEAMS_AUTH", "off: no authentication, loopback only, local testing"),
             ("POLICYBOT_TEAMS_TOKEN_ISSUER", "for tests against a local key server only"),
         ),
     ),

@@ -5,8 +5,10 @@ one), echoed in the response header and kept in a context variable. asyncio copi
 variables into the tasks and worker threads a request starts, so the lines logged by the work
 done after Slack's ack carry the id of the request that caused it.
 
-At INFO no line holds a secret or a person's words; the SDKs' chatty loggers (which print
-headers and bodies) are held at WARNING unless the level is DEBUG.
+At no level does a line hold a secret, a token, a sign-in link or a person's words: the level
+applies to PolicyBot's own loggers, every other library (the SDKs print headers, bodies and
+tokens at DEBUG) is held at WARNING whatever the level, and a last filter masks anything shaped
+like a token that would still get through.
 """
 
 from __future__ import annotations
@@ -30,15 +32,16 @@ LEVEL_ENV = "POLICYBOT_LOG_LEVEL"
 REQUEST_ID_HEADER = "X-Request-Id"
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 FORMATS = ("text", "json")
-CHATTY_LOGGERS = (
-    "slack_bolt",
-    "slack_sdk",
-    "botbuilder",
-    "botframework",
-    "msrest",
-    "microsoft_agents",
-    "msal",
-    "urllib3",
+OWN_LOGGERS = ("policybot", "adapters", "bot", "knowledge")
+CHATTY_LOGGERS = ("slack_bolt", "policybot.slack.bolt", "slack_sdk", "botbuilder", "botframework",
+                  "msrest", "microsoft_agents", "msal", "urllib3", "aiohttp", "sqlalchemy",
+                  "alembic", "psycopg", "asyncio")  # fmt: skip
+_SECRET_SHAPES = re.compile(
+    r"xox[a-z]-[A-Za-z0-9-]+"  # Slack bot, user and app tokens
+    r"|xapp-[A-Za-z0-9-]+"
+    r"|(?<=[?&]token=)[^&\s\"']+"  # a sign-in link's token
+    r"|(?i:bearer)\s+[A-Za-z0-9._~+/=-]+"
+    r"|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"  # a JWT
 )
 _SANE_ID = re.compile(r"[A-Za-z0-9._:/+=-]{1,128}")
 _PLATFORM_PATHS = (("/slack/", "slack"), ("/api/messages", "teams"))
@@ -54,6 +57,18 @@ class ContextFields(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id.get()
         record.platform = platform.get()
+        return True
+
+
+class Redacted(logging.Filter):
+    """Mask what looks like a token in a line (message and arguments, once formatted): the last
+    net under the rule that no line holds one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = _SECRET_SHAPES.sub("***", message)
+        if masked != message:
+            record.msg, record.args = masked, None
         return True
 
 
@@ -89,6 +104,7 @@ def configure_logging(settings: LoggingSettings, stream: TextIO | None = None) -
     """Send every log line to standard error in the chosen format, at the chosen level."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.addFilter(ContextFields())
+    handler.addFilter(Redacted())
     if settings.format == "json":
         handler.setFormatter(JsonFormatter())
     else:
@@ -99,10 +115,13 @@ def configure_logging(settings: LoggingSettings, stream: TextIO | None = None) -
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
-    root.setLevel(settings.level)
-    chatty_level = logging.DEBUG if settings.level == "DEBUG" else logging.WARNING
+    # Libraries log at WARNING and above, whatever the level: at DEBUG slack_sdk printed every
+    # request with its token and the sign-in links in the messages it posted.
+    root.setLevel(max(logging.WARNING, logging.getLevelName(settings.level)))
+    for name in OWN_LOGGERS:
+        logging.getLogger(name).setLevel(settings.level)
     for name in CHATTY_LOGGERS:
-        logging.getLogger(name).setLevel(chatty_level)
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 Say = Callable[[str], None]

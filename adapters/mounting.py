@@ -25,3 +25,5 @@ class Mount:
     on_startup: list[Hook] = field(default_factory=list)
     on_cleanup: list[Hook] = field(default_factory=list)
     idle: Callable[[], Awaitable[None]] | None = None  # waits until work after acks is done
+    # Why this mount may be served on loopback only (an unauthenticated endpoint), if it must.
+    loopback_only: str | None = None

@@ -138,6 +138,9 @@ class OutboxWorker:
                     outbox.put_back, db, item.id, wait_seconds=0, now=clock(), claim=item.claim
                 )
                 return False
+            checks = self.app.send_time_checks
+            if not await asyncio.to_thread(outbox.still_wanted, db, item, checks, clock()):
+                return False  # acknowledged, decided or overtaken since it was queued
             try:
                 await self.send(item)
             except RateLimited as limited:

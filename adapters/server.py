@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import ipaddress
 import logging
 import os
 import signal
@@ -158,12 +159,33 @@ def serve(
         raise ConfigError(
             "nothing to serve: set slack.enabled, teams.enabled or dashboard.enabled in app.yaml"
         )
+    refuse_exposed_host(mounts, host)
     say = announcer(settings, out)
     web_app = build_web_app(app, mounts)
     gc.collect()
     gc.freeze()  # the indexes and libraries loaded at start are never garbage: skip them
     asyncio.run(_serve(web_app, mounts, host, port, say))
     return 0
+
+
+def is_loopback(host: str) -> bool:
+    """Whether listening on `host` reaches this machine alone (127.0.0.0/8, ::1, localhost)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name could resolve anywhere: not loopback
+
+
+def refuse_exposed_host(mounts: list[Mount], host: str) -> None:
+    """A ConfigError when a mount that must stay on loopback would listen on another host."""
+    for mount in mounts:
+        if mount.loopback_only and not is_loopback(host):
+            raise ConfigError(
+                f"{mount.loopback_only} serves {mount.name} without authentication, so it "
+                f"listens on loopback only: use --host 127.0.0.1, not {host!r}"
+            )
 
 
 async def _serve(

@@ -180,6 +180,7 @@ async def run(people: int, sample: int) -> None:
             "SLACK_BOT_TOKEN": "xoxb-test-token",
             "SLACK_SIGNING_SECRET": "s",
             "SLACK_API_URL": slack.api_url,
+            "POLICYBOT_TEAMS_AUTH": "off",
         }
         configured = app.config.delivery
         mounts = load_mounts(app, environ=environ)

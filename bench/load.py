@@ -115,7 +115,8 @@ async def with_workers(count: int, url: str, rates: list[int], seconds: float) -
         processes = []
         for _ in range(count):  # one after the other: each migrates, or finds it done
             processes.append(await start_server(
-                fake, Path(folder), CONFIG, {"POLICYBOT_DATABASE_URL": url}
+                fake, Path(folder), CONFIG,
+                {"POLICYBOT_DATABASE_URL": url, "POLICYBOT_TEAMS_AUTH": "off"},
             ))  # fmt: skip
         mixed = Mixed(Requests(fake), connector, [base for _, base in processes])
         try:

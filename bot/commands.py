@@ -103,6 +103,14 @@ class Command:
     form: str | None = None
     interrupts: bool = False
     listed: Audience | None = None  # who sees it in help, when fewer than may use it
+    when: Callable[[str], bool] | None = None  # a test the text must also pass (chit-chat)
+
+    def matches(self, text: str) -> re.Match[str] | None:
+        """The match when the whole text is this command, else None."""
+        match = self.pattern.fullmatch(text)
+        if match is None or (self.when is not None and not self.when(text)):
+            return None
+        return match
 
     @property
     def listed_for(self) -> Audience:
@@ -130,7 +138,7 @@ class CommandTable:
         """The first command whose pattern matches the whole text."""
         stripped = text.strip()
         for command in self.commands:
-            if match := command.pattern.fullmatch(stripped):
+            if match := command.matches(stripped):
                 return command, match
         return None
 
@@ -138,7 +146,7 @@ class CommandTable:
         """The replies of the command the text is, its form if typed wrong, or None."""
         stripped = turn.text.strip()
         for command in self.commands:
-            if not (match := command.pattern.fullmatch(stripped)):
+            if not (match := command.matches(stripped)):
                 continue
             if not turn.may_use(command.audience):
                 return [Reply(kind="refused", text=command.refusal)]

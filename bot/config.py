@@ -21,6 +21,9 @@ from platformdirs import user_data_path
 CONFIG_ENV = "POLICYBOT_CONFIG"
 DATABASE_URL_ENV = "POLICYBOT_DATABASE_URL"
 DEFAULT_HR_CONTACT = "your Human Resources department"
+# Where Teams keeps files sent to a bot in a personal chat: the sender's OneDrive for Business,
+# on SharePoint Online (Teams bots receive no files in GCC High, DoD or 21Vianet clouds).
+DEFAULT_TEAMS_FILE_HOSTS = ("*.sharepoint.com",)
 
 
 class ConfigError(ValueError):
@@ -52,12 +55,14 @@ class PlatformSettings:
 
     `routes` maps a Slack workspace (team id) or a Teams tenant id to an organization id; a
     workspace not listed gets `default_organization`, or the deployment's default policy.
+    `file_hosts` (Teams) are the hosts files sent in chat may be downloaded from.
     """
 
     enabled: bool = False
     routes: tuple[tuple[str, str], ...] = ()
     default_organization: str | None = None
     sdk: str | None = None  # Teams only: the SDK its gateway runs on (one of TEAMS_SDKS)
+    file_hosts: tuple[str, ...] = ()
 
     def organization_id(self, workspace: str | None) -> str | None:
         """The organization a workspace or tenant belongs to, if the configuration says."""
@@ -154,7 +159,9 @@ class Config:
     matcher: MatcherSettings = field(default_factory=MatcherSettings)
     organizations: tuple[Organization, ...] = ()
     slack: PlatformSettings = field(default_factory=PlatformSettings)
-    teams: PlatformSettings = field(default_factory=PlatformSettings)
+    teams: PlatformSettings = field(
+        default_factory=lambda: PlatformSettings(file_hosts=DEFAULT_TEAMS_FILE_HOSTS)
+    )
     people: tuple[PersonSeed, ...] = ()
     approvals: ApprovalSettings = field(default_factory=ApprovalSettings)
     acknowledgements: AcknowledgementSettings = field(default_factory=AcknowledgementSettings)
@@ -263,7 +270,14 @@ def _build(raw: dict[str, Any], base: Path, source: str) -> Config:
         matcher=_matcher(raw.get("matcher"), source),
         organizations=organizations,
         slack=_platform(raw.get("slack"), f"{source}: slack", "workspaces", known_ids),
-        teams=_platform(raw.get("teams"), f"{source}: teams", "tenants", known_ids, TEAMS_SDKS),
+        teams=_platform(
+            raw.get("teams"),
+            f"{source}: teams",
+            "tenants",
+            known_ids,
+            TEAMS_SDKS,
+            file_hosts=DEFAULT_TEAMS_FILE_HOSTS,
+        ),
         people=_people(raw.get("people"), source, known_ids),
         approvals=_approvals(raw.get("approvals"), source),
         acknowledgements=_acknowledgements(raw.get("acknowledgements"), source),
@@ -500,17 +514,32 @@ def _person(raw: Any, where: str) -> PersonSeed:
 
 
 def _platform(
-    raw: Any, where: str, routes_key: str, known_ids: set[str], sdks: tuple[str, ...] = ()
+    raw: Any,
+    where: str,
+    routes_key: str,
+    known_ids: set[str],
+    sdks: tuple[str, ...] = (),
+    *,
+    file_hosts: tuple[str, ...] | None = None,
 ) -> PlatformSettings:
     """A platform section: enabled, its workspace (or tenant) routes and default organization,
-    and, where `sdks` are offered, which one serves it (the first is the default)."""
+    where `sdks` are offered, which one serves it (the first is the default), and where
+    `file_hosts` is given (Teams), the hosts files may be downloaded from (their form is
+    checked by the adapter)."""
     section = _section(raw, where)
     keys = ["enabled", routes_key, "default_organization"] + (["sdk"] if sdks else [])
+    if file_hosts is not None:
+        keys.append("file_hosts")
     unknown = sorted(set(section) - set(keys))
     if unknown:
         raise ConfigError(
             f"{where}: unknown setting(s) {', '.join(map(str, unknown))}; known settings are "
             f"{', '.join(keys)}"
+        )
+    hosts = section.get("file_hosts", file_hosts or ())
+    if not isinstance(hosts, (list, tuple)) or not all(isinstance(h, str) for h in hosts):
+        raise ConfigError(
+            f"{where}.file_hosts must be a list of host names, such as [*.sharepoint.com]"
         )
     sdk = section.get("sdk", sdks[0]) if sdks else None
     if sdk not in (sdks or (None,)):
@@ -526,7 +555,7 @@ def _platform(
     default = section.get("default_organization")
     if default is not None:
         default = _organization_ref(default, f"{where}.default_organization", known_ids)
-    return PlatformSettings(enabled, tuple(pairs), default, sdk)
+    return PlatformSettings(enabled, tuple(pairs), default, sdk, tuple(hosts))
 
 
 def _organization_ref(value: Any, where: str, known_ids: set[str]) -> str:

@@ -7,8 +7,10 @@ path through the bot can be driven from the keyboard as well.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
+
+from knowledge.text import without_direction_controls
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,11 @@ class Incoming:
     conversation: str
     text: str
     display_name: str | None = None
-    policy_id: str | None = None
+    policy_id: str | None = None  # the policy the person chose (`chat --policy`): it wins
     attachments: tuple[Attachment, ...] = ()
+    # The channel's policy (a Slack workspace's or a Teams tenant's organization), used for
+    # someone whose own organization the staff list does not give.
+    default_policy_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,12 +49,14 @@ class Button:
 
 @dataclass(frozen=True)
 class Quote:
-    """A quoted clause: its sentences (those that matter first), citation and version."""
+    """A quoted clause: its sentences in the policy's order, which of them answer the question
+    (`marked`, indexes into `sentences`), its citation and version."""
 
     sentences: tuple[str, ...]
     citation: str
     version: int
     clause_title: str
+    marked: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,8 +76,24 @@ class Reply:
 FEEDBACK_PROMPT = "Was this helpful?"
 
 
+def shown_as_typed(reply: Reply) -> Reply:
+    """The reply without bidirectional controls in anything a person reads (text, title,
+    notes, button labels): people's words and names shown to someone else read in the order
+    they were typed, whatever controls they carried."""
+    clean = without_direction_controls
+    return replace(
+        reply,
+        text=clean(reply.text),
+        title=None if reply.title is None else clean(reply.title),
+        notes=tuple(clean(note) for note in reply.notes),
+        buttons=tuple(replace(b, label=clean(b.label)) for b in reply.buttons),
+    )
+
+
 def reply_to_dict(reply: Reply) -> dict[str, Any]:
-    """A reply as plain JSON data, to keep in the outbox until it is delivered."""
+    """A reply as plain JSON data, to keep in the outbox until it is delivered (to someone
+    else than the person whose words it may carry: without direction controls)."""
+    reply = shown_as_typed(reply)
     return {
         "kind": reply.kind,
         "text": reply.text,
@@ -93,7 +116,11 @@ def reply_from_dict(data: dict[str, Any]) -> Reply:
         quote=None
         if quote is None
         else Quote(
-            tuple(quote["sentences"]), quote["citation"], quote["version"], quote["clause_title"]
+            tuple(quote["sentences"]),
+            quote["citation"],
+            quote["version"],
+            quote["clause_title"],
+            tuple(quote.get("marked", ())),
         ),
         notes=tuple(data.get("notes", ())),
         buttons=tuple(Button(**button) for button in data.get("buttons", ())),

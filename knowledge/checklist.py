@@ -41,6 +41,8 @@ Schema (see the seed checklists for full examples)::
         patterns: [city of la crosse, "re:\\bla\\s*crosse\\b"]
         link_hosts: [lacrosse]        # optional: web addresses whose host contains a word
         suggests: {question: about_city, answer: yes}   # optional pre-answer
+        about_the_poster: true        # optional: words about someone else ("my coworker was on
+                                      # the clock") do not count, only the poster's own
 """
 
 from __future__ import annotations
@@ -99,6 +101,7 @@ _SIGNAL_FIELDS = {
     "patterns": False,
     "link_hosts": False,
     "suggests": False,
+    "about_the_poster": False,
 }
 _SUGGEST_FIELDS = {"question": True, "answer": True}
 
@@ -214,6 +217,7 @@ class SignalSpec:
     link_hosts: tuple[str, ...] = ()
     question: str | None = None
     answer: bool | None = None
+    about_the_poster: bool = False  # only the poster's own situation counts ("I'm on the clock")
 
 
 @dataclass(frozen=True)
@@ -645,7 +649,16 @@ def _parse_signal(problems: _Problems, where: str, item: dict[str, Any]) -> Sign
         link_hosts=hosts,
         question=question,
         answer=answer,
+        about_the_poster=_flag(problems, where, item, "about_the_poster"),
     )
+
+
+def _flag(problems: _Problems, where: str, item: dict[str, Any], name: str) -> bool:
+    value = item.get(name, False)
+    if not isinstance(value, bool):
+        problems.add(where, f"field '{name}' must be true or false")
+        return False
+    return value
 
 
 def _patterns(problems: _Problems, where: str, item: dict[str, Any]) -> tuple[DraftPattern, ...]:

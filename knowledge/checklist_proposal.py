@@ -15,11 +15,11 @@ and what to check, it goes live only when HR publishes it, and clauses it did no
 listed. Nothing here knows a particular policy.
 
 How clauses are linked is a parameter (`Linker`): the built-in `keyword_links` looks for each
-rule's policy words in the clause. The matcher's domain topic map (`knowledge/topics.py` on the
-matcher branch, whose `TopicMap.links(policy)` returns links with the same `topic`,
-`clause_id` and `strength`) can be passed instead, or merged, once it lands: the rules' topic
-ids are that map's ids, so its richer vocabulary then links more clauses without any change
-here.
+rule's policy words in the clause; the library adds the matcher's domain topic map
+(`knowledge/topics.py`, `with_topic_links`), whose topic ids are the rules' ids, so its richer
+vocabulary links more clauses to the same rules. A topic link counts only when strong
+(`MIN_TOPIC_STRENGTH`): on the corpus policies, weaker ones proposed items for clauses that only
+mention a topic in passing ("Be accurate" as a rule about how long posts live).
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from knowledge.text import sentences, stem, words
 # once); strength is 1 - e^-score, so more evidence always ranks higher, without a ceiling to
 # tie at. One `says` word (0.63) or two hints (0.55) link a clause; one hint (0.33) does not.
 MIN_STRENGTH = 0.5
+MIN_TOPIC_STRENGTH = 0.8  # the topic map's links: only clauses about the topic, not in passing
 _SAYS, _HINT = 1.0, 0.4
 
 Handling = Literal["question", "disclaimer", "reminder"]
@@ -398,6 +399,12 @@ def _rule_keys() -> tuple[tuple[Rule, tuple[tuple[tuple[str, ...], float], ...]]
                     seen.setdefault(key, weight)
         keys.append((rule, tuple(seen.items())))
     return tuple(keys)
+
+
+def with_topic_links(policy: Policy, topic_links: Iterable[TopicLink]) -> list[TopicLink]:
+    """The keyword links and the topic map's links of a policy, the weak ones left out."""
+    strong = [link for link in topic_links if link.strength >= MIN_TOPIC_STRENGTH]
+    return [*keyword_links(policy), *strong]
 
 
 def propose_checklist(

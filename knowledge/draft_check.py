@@ -116,14 +116,47 @@ def _first_match(spec: SignalSpec, windows: Sequence[tuple[str, str]]) -> Signal
 
 def _matches(spec: SignalSpec, window: str, lowered: str) -> Iterator[re.Match[str]]:
     for pattern in spec.patterns:
-        match = pattern.search(window, lowered)
-        if match is not None and match.group(0).strip():
-            yield match
+        if not spec.about_the_poster:
+            match = pattern.search(window, lowered)
+            if match is not None and match.group(0).strip():
+                yield match
+            continue
+        for match in pattern.finditer(window, lowered):
+            if match.group(0).strip() and not about_someone_else(window, match.start()):
+                yield match
+                break
     if spec.link_hosts:
         for match in _HOST.finditer(window):
             host = match.group(1).lower()
             if any(word in host for word in spec.link_hosts):
                 yield match
+
+
+def about_someone_else(text: str, start: int) -> bool:
+    """Whether the words before `start`, in the same clause, make someone else the subject.
+
+    Read backwards to the nearest subject: "my coworker Jim was on the clock" is about Jim;
+    "I was on the clock", "posting this on the clock" (no subject) and "he said I was on the
+    clock" are about the poster.
+    """
+    clause = _CLAUSE_BREAK.split(text[max(0, start - SUBJECT_LOOKBACK) : start])[-1]
+    for word in reversed(re.findall(r"[\w'’-]+", clause.lower())):
+        word = word.replace("’", "'")
+        if word in _FIRST_PERSON:
+            return False
+        if word in _THIRD_PERSON or word.rstrip("s") in _THIRD_PERSON:
+            return True
+    return False
+
+
+SUBJECT_LOOKBACK = 80
+_CLAUSE_BREAK = re.compile(r"[.!?;:\n]|,\s*(?:but|and|so|while)\b|\bbut\b")
+_FIRST_PERSON = frozenset("i i'm im i've ive i'd i'll we we're we've us me myself".split())
+_THIRD_PERSON = frozenset(
+    """he she they he's she's they're his her their him them someone somebody everyone
+    coworker co-worker colleague boss supervisor manager crew team staff employee guy guys
+    friend partner wife husband mom dad brother sister neighbor neighbour people""".split()
+)
 
 
 def _signal(spec: SignalSpec, window: str, match: re.Match[str]) -> Signal:

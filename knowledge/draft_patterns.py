@@ -38,6 +38,12 @@ class DraftPattern:
             return None
         return self.regex.search(text)
 
+    def finditer(self, text: str, lowered: str) -> Iterator[re.Match[str]]:
+        """Every match in ``text``, in order."""
+        if self.needle is not None and self.needle not in lowered:
+            return iter(())
+        return self.regex.finditer(text)
+
 
 def compile_pattern(raw: str) -> DraftPattern:
     """Compile one signal pattern (phrase, ``word*`` or ``re:`` expression), case-insensitive.

@@ -13,7 +13,13 @@ import snowballstemmer  # type: ignore[import-untyped]
 _BREAK_TAG = re.compile(r"<\s*(br|/p|p|/div|div|/li|tr|/tr|h[1-6]|/h[1-6])\b[^>]*>", re.IGNORECASE)
 _LIST_TAG = re.compile(r"<\s*li\b[^>]*>", re.IGNORECASE)
 _ANY_TAG = re.compile(r"<[^<>]{0,500}>")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff"
+    r"\u061c\u202a-\u202e\u2066-\u2069]"
+)
+# Marks, embeddings, overrides and isolates that reorder how text is shown: U+202E made a
+# question's "evil" read "live" on HR's page. None is needed to read English policy questions.
+_DIRECTION_CONTROLS = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\[(“\"‘']?[A-Z0-9])")
 
@@ -95,6 +101,11 @@ def clean_control(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
+def without_direction_controls(text: str) -> str:
+    """The text with its bidirectional controls removed, so it shows in the order typed."""
+    return _DIRECTION_CONTROLS.sub("", text)
+
+
 def fold(text: str) -> str:
     """Lowercase with typographic quotes and accents folded to plain ASCII, for comparison."""
     text = clean_control(text).translate(_ASCII_FOLD).lower()
@@ -124,9 +135,29 @@ def light_stem(word: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    """Split prose into sentences at terminal punctuation followed by a capitalised word."""
-    parts = _SENTENCE_END.split(text.strip())
-    return [part.strip() for part in parts if part.strip()]
+    """Split prose into sentences at terminal punctuation followed by a capitalised word.
+
+    A quotation is never split: a sample disclaimer of two sentences inside quotation marks
+    stays with the sentence that introduces it, so a quote of it is whole.
+    """
+    merged: list[str] = []
+    open_quotes = 0
+    for part in (part.strip() for part in _SENTENCE_END.split(text.strip())):
+        if not part:
+            continue
+        if open_quotes > 0 and merged:
+            merged[-1] = f"{merged[-1]} {part}"
+        else:
+            merged.append(part)
+        open_quotes = max(_quote_depth(merged[-1]), 0)
+    return merged
+
+
+def _quote_depth(text: str) -> int:
+    """How many double quotations are still open at the end of the text (curly or straight)."""
+    curly = text.count("“") - text.count("”")
+    straight = text.count('"') % 2
+    return curly + straight
 
 
 def collapse_spaces(text: str) -> str:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import OperationalError
@@ -28,6 +29,30 @@ from bot.storage import default_url
 from bot.storage.database import normalized_url
 
 TEST_DATABASE_ENV = "POLICYBOT_TEST_DATABASE_URL"
+HYPOTHESIS_PROFILE_ENV = "HYPOTHESIS_PROFILE"
+
+# Hypothesis, for every test that uses it: derandomized by default, so CI (and anyone running
+# the suite) tries the same examples each time and a failure is reproducible, not a lucky draw.
+# `HYPOTHESIS_PROFILE=explore` draws new random examples, `thorough` many more (night runs).
+settings.register_profile(
+    "policybot",
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    print_blob=True,
+)
+settings.register_profile("explore", parent=settings.get_profile("policybot"), derandomize=False)
+settings.register_profile("thorough", parent=settings.get_profile("explore"), max_examples=1000)
+settings.load_profile(os.environ.get(HYPOTHESIS_PROFILE_ENV, "policybot"))
+
+# In CI (CI=true) every hypothesis test runs the same examples each time, so a failure there is
+# a failure of the change under test, reproducible, never a new random draw; on a developer's
+# machine the draws vary, which is how they find new cases.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 def pytest_configure(config: pytest.Config) -> None:

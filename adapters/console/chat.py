@@ -5,10 +5,11 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from dataclasses import replace
 from typing import TextIO
 
 from adapters.console.line_input import LineReader
-from adapters.console.render import show
+from adapters.console.render import Hints, show
 from adapters.console.terminal import Terminal
 from bot.app import App
 from bot.delivery import outbox
@@ -38,7 +39,10 @@ def run_chat(
     """
     person = user or _login_name()
     interactive = stdin.isatty()
-    policy = app.library.policy(policy_id or app.config.default_policy)
+    if policy_id is not None:
+        app.library.policy(policy_id)  # an unknown id fails early, naming the known ones
+    session = Incoming(PLATFORM, person, f"console:{person}", "", person, policy_id)
+    policy = app.library.policy(app.bot.policy_for(session))  # the person's organization's
     reader = LineReader(stdin, stdout, interactive)
     if interactive:
         terminal = Terminal.of(stdout)
@@ -56,23 +60,22 @@ def run_chat(
             + "\n"
         )
     _show_waiting(app, person, stdout)
+    hints = Hints()
+    resumed = app.bot.resumed_checklist(session) if first_message is None else None
+    if resumed is not None:
+        stdout.write(show(resumed, Terminal.of(stdout)) + "\n\n")
     pending = [first_message] if first_message else []
     try:
         while True:
             line = pending.pop() if pending else _next(reader, stdout, interactive)
             if line is None:
                 break
-            message = Incoming(
-                PLATFORM,
-                person,
-                f"console:{person}",
-                line,
-                display_name=person,
-                policy_id=policy.id,
-            )
             terminal = Terminal.of(stdout)  # read again: the window may have been resized
-            for reply in app.bot.handle(message):
+            replies = app.bot.handle(replace(session, text=line))
+            for reply in replies:
                 stdout.write(show(reply, terminal) + "\n")
+            if (hint := hints.line(replies)) is not None:
+                stdout.write(terminal.text(hint, "quiet") + "\n")
             _show_waiting(app, person, stdout)
             stdout.write("\n")  # a blank line between one exchange and the next
             stdout.flush()
@@ -133,7 +136,7 @@ def _show_waiting(app: App, person: str, stdout: TextIO) -> None:
     me = directory.person_on(app.db, PLATFORM, person, app.bot.clock())
     if me is None:
         return
-    waiting = outbox.deliver_to_console(app.db, me.id, app.bot.clock())
+    waiting = outbox.deliver_to_console(app.db, me.id, app.bot.clock(), app.send_time_checks)
     if waiting:
         terminal = Terminal.of(stdout)
         stdout.write(terminal.text(f"-- {len(waiting)} message(s) for you --", "heading") + "\n")

@@ -1,9 +1,11 @@
 """Replies as terminal text: plain for scripts, and fitted to a terminal with colour.
 
 `render` gives the plain text (what scripts and tests read); `show` gives the same lines
-wrapped to the terminal's width, with headings, verdicts and hints in colour where the
-terminal takes it (`terminal.Terminal`). The terminal's own commands (`quit`) are added to the
-help here, from the sections the core's help reply carries, so the core knows nothing of them.
+wrapped to the terminal's width, with headings and verdicts in colour where the terminal takes
+it (`terminal.Terminal`). The terminal's own commands (`quit`) are added to the help here, from
+the sections the core's help reply carries, so the core knows nothing of them. The next-step
+hints a reply's buttons stand for are shown by the chat session (`Hints`): once each, and only
+where they help.
 """
 
 from __future__ import annotations
@@ -25,10 +27,24 @@ _VERDICT_ROLES = {
 }
 _HEADING = re.compile(r"[^\s-].{0,100}:")  # a short line ending in a colon: "Reasons:"
 _QUESTION = re.compile(r"Question \d+ of at most \d+:")
+# Replies after which hints would interrupt: a checklist or a request under way, help (it
+# lists the commands already), a choice to make.
+_NO_HINTS_AFTER = frozenset(
+    {
+        "checklist_question",
+        "draft_signals",
+        "request_question",
+        "request_confirm",
+        "request_kind",
+        "did_you_mean",
+        "help",
+        "deny_reason",
+    }
+)
 
 
 def render(reply: Reply) -> str:
-    """The reply's text followed by the commands its buttons stand for."""
+    """The reply's text (buttons are offered as hints by the chat session, see `Hints`)."""
     return "\n".join(line for line, _ in styled_lines(reply))
 
 
@@ -40,16 +56,40 @@ def show(reply: Reply, terminal: Terminal) -> str:
 def styled_lines(reply: Reply) -> list[tuple[str, str | None]]:
     """Each line of the reply with its role (heading, verdict, hint), or None for plain text."""
     text = _with_console_commands(reply) if reply.kind == "help" else reply.text
-    lines = [(line, _role(reply, number, line)) for number, line in enumerate(text.split("\n"))]
-    typed = [
+    return [(line, _role(reply, number, line)) for number, line in enumerate(text.split("\n"))]
+
+
+def next_steps(reply: Reply) -> list[tuple[str, str]]:
+    """The commands the reply's buttons stand for, as (typed command, label)."""
+    return [
         (button.command, button.label)
         for button in reply.buttons
         if button.typeable and button.label.lower() != button.command
     ]
-    if typed and reply.kind != "did_you_mean":
-        hints = " · ".join(f"'{command}' ({label.lower()})" for command, label in typed)
-        lines.append((f"Next: type {hints}.", "quiet"))
-    return lines
+
+
+class Hints:
+    """Next-step hints ("Next: type 'ack' ..."), each shown once in a session and only when
+    they help: never in the middle of a checklist or a request, never after help."""
+
+    def __init__(self) -> None:
+        self.shown: set[str] = set()
+
+    def line(self, replies: Sequence[Reply]) -> str | None:
+        """The hint line to print after these replies, or None."""
+        if any(reply.kind in _NO_HINTS_AFTER for reply in replies):
+            return None
+        fresh = [
+            (command, label)
+            for reply in replies
+            for command, label in next_steps(reply)
+            if command not in self.shown
+        ]
+        if not fresh:
+            return None
+        self.shown.update(command for command, _ in fresh)
+        hints = " · ".join(f"'{command}' ({label.lower()})" for command, label in fresh)
+        return f"Next: type {hints}."
 
 
 def _role(reply: Reply, number: int, line: str) -> str | None:

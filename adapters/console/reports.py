@@ -21,6 +21,7 @@ from adapters.console.terminal import Terminal
 from bot.acknowledgements.report import AckReport, ReportError, ack_report
 from bot.app import App
 from bot.approvals import authorizations
+from bot.approvals.wording import decision_words, details_in_words
 from bot.conversation import feedback
 from bot.delivery import outbox
 from bot.hr_access import questions
@@ -28,6 +29,7 @@ from bot.hr_access.citations import Citations
 from bot.hr_access.reads import audit_in, requests_in
 from bot.people.scope import Scope, ScopeError, operator_scope
 from bot.policies.library import UnknownPolicy
+from knowledge.text import without_direction_controls
 
 
 def run_report(app: App, args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
@@ -272,7 +274,7 @@ def authorizations_table(app: App, scope: Scope) -> Table:
             v.starts_on.isoformat(),
             v.ends_on.isoformat(),
             v.status,
-            "; ".join(_decision(a) for a in v.approvals),
+            "; ".join(_decision(a, v.status) for a in v.approvals),
             v.created_at.isoformat(timespec="seconds"),
         ]
         for v in views
@@ -280,14 +282,20 @@ def authorizations_table(app: App, scope: Scope) -> Table:
     return header, table, f"{len(views)} authorization request(s)."
 
 
-def _decision(approval: authorizations.ApprovalView) -> str:
+def _decision(approval: authorizations.ApprovalView, status: str) -> str:
+    said = decision_words(approval.role, approval.decision, status)
     if approval.decision is None:
-        return f"{approval.role}: waiting for {approval.assigned_to}"
+        return f"{said} for {approval.assigned_to}"
     if approval.decided_at is None:
-        return f"{approval.role}: {approval.decision}"
+        return said
     comment = f" ({approval.comment})" if approval.comment else ""
+    escalated = (
+        f", {approval.escalated_from}'s supervisor, to whom it was escalated,"
+        if approval.escalated_from
+        else ""
+    )
     return (
-        f"{approval.role}: {approval.decision} by {approval.decided_by} "
+        f"{said} by {approval.decided_by}{escalated} "
         f"{approval.decided_at.isoformat(timespec='seconds')}{comment}"
     )
 
@@ -303,7 +311,7 @@ def audit_table(app: App, scope: Scope) -> Table:
             r.action,
             str(r.request_id or ""),
             r.subject or "",
-            json.dumps(r.details, ensure_ascii=False),
+            details_in_words(r.details),
         ]
         for r in rows
     ]
@@ -361,5 +369,7 @@ def _write_json(data: Any, stdout: TextIO) -> None:
 
 
 def csv_safe(cell: str) -> str:
-    """Keep a spreadsheet from running a question typed as a formula ("=HYPERLINK(...)")."""
+    """Keep a spreadsheet from running a question typed as a formula ("=HYPERLINK(...)"), and
+    from showing it in another order than typed (direction controls removed)."""
+    cell = without_direction_controls(cell)
     return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

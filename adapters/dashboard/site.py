@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 from aiohttp import web
 
 from bot.app import App
@@ -22,6 +23,7 @@ from bot.hr_access.sessions import (
     start_session,
 )
 from bot.people.scope import Scope, hr_scope
+from knowledge.text import without_direction_controls
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -79,6 +81,7 @@ class Site:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            finalize=_as_typed,
         )
         self.templates.filters["when"] = _when
         self.templates.filters["duration"] = _duration
@@ -138,7 +141,7 @@ class Site:
                     "role, so you have been signed out.",
                 )
             if request.method == "POST":
-                form = await request.post()
+                form = await read_form(request)
                 token = form.get("csrf_token")
                 if not session.csrf_ok(token if isinstance(token, str) else None):
                     return self.message(
@@ -169,7 +172,7 @@ class Site:
     async def sign_in(self, request: web.Request) -> web.StreamResponse:
         """POST the confirmation: use the link up, set the session cookie, go to the dashboard."""
         settings = self.app.config.dashboard
-        form = await request.post()
+        form = await read_form(request)
         try:
             claim = self._claim(str(form.get("token", "")))
             started = await asyncio.to_thread(
@@ -206,3 +209,25 @@ class Site:
         response = web.FileResponse(STATIC / "dashboard.css")
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+async def read_form(request: web.Request) -> Any:
+    """The posted form (cached by aiohttp for the page's own reading); the dashboard's forms are
+    URL-encoded, so anything else is refused (415), and a body that does not read as a form is a
+    400, never a 500."""
+    if request.content_type != "application/x-www-form-urlencoded":
+        raise web.HTTPUnsupportedMediaType(
+            text="send the form as application/x-www-form-urlencoded"
+        )
+    try:
+        return await request.post()
+    except (ValueError, UnicodeDecodeError):
+        raise web.HTTPBadRequest(text="the form could not be read") from None
+
+
+def _as_typed(value: Any) -> Any:
+    """Every value a page shows, without bidirectional controls: a question's U+202E made
+    "evil" read "live" on HR's page."""
+    if isinstance(value, markupsafe.Markup):
+        return markupsafe.Markup(without_direction_controls(str(value)))
+    return without_direction_controls(value) if isinstance(value, str) else value

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from bot.messages import FEEDBACK_PROMPT, Button, Reply
+from knowledge.quoting import quotation
 
 Block = dict[str, Any]
 BLOCK_PREFIX = "policybot:"
@@ -84,7 +85,10 @@ def home_view(status: Reply, buttons: tuple[Button, ...]) -> dict[str, Any]:
 def _quote_blocks(reply: Reply) -> list[Block]:
     assert reply.quote is not None
     quote = reply.quote
-    lines = "\n".join(f"> {escape(sentence)}" for sentence in quote.sentences)
+    lines = "\n".join(
+        f"> *{escape(sentence)}*" if index in quote.marked else f"> {escape(sentence)}"
+        for index, sentence in enumerate(quotation(quote.sentences))
+    )
     heading = f"*{escape(quote.clause_title)}*\n" if quote.clause_title != reply.title else ""
     sections = _sections(heading + lines, escaped=True)
     return [*sections, _context(f"{escape(quote.citation)} · version {quote.version}")]

@@ -52,7 +52,9 @@ def web_client(settings: SlackSettings, token: str | None = None) -> AsyncWebCli
 def build_bolt_app(slack: SlackBot, settings: SlackSettings) -> AsyncApp:
     """The bolt app with PolicyBot's listeners, authorization and event deduplication."""
     bolt = AsyncApp(
-        name="policybot",
+        # bolt names a logger after the app and gives it bolt_log's level: under slack_bolt,
+        # not under policybot, whose loggers' levels are PolicyBot's own (adapters/logs.py).
+        name="slack_bolt.policybot",
         signing_secret=settings.signing_secret or "socket-mode",
         client=web_client(settings),
         authorize=_authorizer(settings),

@@ -92,8 +92,8 @@ class SlackBot:
             conversation=conversation,
             text=text,
             display_name=name,
-            policy_id=self.app.config.policy_for_workspace(PLATFORM, team),
             attachments=files,
+            default_policy_id=self.app.config.policy_for_workspace(PLATFORM, team),
         )
         try:
             replies = await asyncio.to_thread(self.app.bot.handle, incoming)
@@ -102,6 +102,12 @@ class SlackBot:
         except Exception:
             log.exception("the core failed on a Slack message")
             return [_SORRY]
+
+    async def awaits_document(self, *, user: str, conversation: str) -> bool:
+        """Whether this HR person's publication in this DM waits for its document: files
+        shared in a DM are downloaded only then."""
+        incoming = Incoming(platform=PLATFORM, person=user, conversation=conversation, text="")
+        return await asyncio.to_thread(self.app.bot.awaits_document, incoming)
 
     async def remember(self, *, team: str | None, user: str, channel: str) -> None:
         """Keep the person's direct-message channel for later messages (reminders, approvals);
@@ -157,7 +163,10 @@ def register(bolt: AsyncApp, slack: SlackBot) -> None:
             return
         await slack.remember(team=team, user=user, channel=channel)
         try:
-            files = await download_files(client, event.get("files"))
+            wanted = bool(event.get("files")) and await slack.awaits_document(
+                user=user, conversation=channel
+            )
+            files = await download_files(client, event.get("files")) if wanted else ()
         except DownloadError as error:
             await deliver(
                 ChannelDestination(client, channel),

@@ -6,11 +6,11 @@ that is not one of the payloads below is refused here with a 400 and a reason in
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 from urllib.parse import parse_qs
 
+from adapters.json_body import JsonRefused, load_json
 from bot.storage.events import MAX_EVENT_ID_CHARS
 
 EVENT_TYPES = {"url_verification", "event_callback", "app_rate_limited"}
@@ -30,6 +30,8 @@ def payload_problem(content_type: str, body: str) -> str | None:
         return _event_problem(body)
     if content_type == "application/x-www-form-urlencoded":
         form = parse_qs(body, keep_blank_values=True)
+        if any("\x00" in value for values in form.values() for value in values):
+            return "a form field holds a NUL character"
         if "payload" in form:
             return _interactive_problem(form["payload"][0])
         if "command" in form:
@@ -42,8 +44,8 @@ def payload_problem(content_type: str, body: str) -> str | None:
 
 def _json_object(text: str) -> dict[str, Any] | None:
     try:
-        value = json.loads(text)
-    except ValueError:
+        value = load_json(text)
+    except JsonRefused:
         return None
     return value if isinstance(value, dict) else None
 

@@ -15,6 +15,7 @@ from typing import Any
 from adapters.teams.activities import SUBMIT_KEY
 from adapters.teams.channel import Activity
 from bot.messages import FEEDBACK_PROMPT, Button, Reply
+from knowledge.quoting import quotation
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.4"
@@ -46,7 +47,10 @@ def adaptive_card(reply: Reply) -> dict[str, Any]:
             {
                 "type": "Container",
                 "style": "emphasis",
-                "items": [_text(f"“{sentence}”") for sentence in quote.sentences],
+                "items": [
+                    _text(sentence, weight="Bolder") if index in quote.marked else _text(sentence)
+                    for index, sentence in enumerate(quotation(quote.sentences))
+                ],
             }
         )
         body.append(

@@ -14,6 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
+from adapters.json_body import JsonRefused, load_json
 from adapters.teams.activities import MalformedActivity, read_activity
 from adapters.teams.channel import Gateway, Unauthorized
 from adapters.teams.retry import ConnectorError
@@ -56,9 +57,11 @@ async def _read_json(request: web.Request) -> Any:
     if request.content_type != "application/json":
         raise web.HTTPUnsupportedMediaType(text="send the activity as application/json")
     try:
-        return await request.json()
-    except (ValueError, UnicodeDecodeError):
-        raise MalformedActivity("the body is not valid JSON") from None
+        return load_json((await request.read()).decode("utf-8"))
+    except UnicodeDecodeError:
+        raise MalformedActivity("the body is not UTF-8 text") from None
+    except JsonRefused as error:
+        raise MalformedActivity(str(error)) from None
 
 
 def _error(status: int, message: str) -> web.Response:

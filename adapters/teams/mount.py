@@ -8,15 +8,16 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from adapters.downloads import AllowedHosts
 from adapters.mounting import Mount
 from adapters.outbox_worker import DeliveryFailed, OutboxWorker, RateLimited, Send
 from adapters.teams.channel import Gateway, TokenProvider
 from adapters.teams.endpoint import ROUTE, MessagesEndpoint
 from adapters.teams.notifier import NEVER_MET, TeamsNotifier
-from adapters.teams.settings import APP_ID, TeamsSettings, settings_from_environ
+from adapters.teams.settings import AUTH, AUTH_OFF, TeamsSettings, settings_from_environ
 from adapters.teams.turns import TeamsTurns
 from bot.app import App
-from bot.config import TEAMS_SDKS
+from bot.config import TEAMS_SDKS, ConfigError
 from bot.delivery.outbox import OutboxItem
 
 SDK_NAMES = {
@@ -41,11 +42,12 @@ def mount_teams(
     `token_provider` replaces Azure AD as the source of the bot's outbound tokens (tests).
     """
     settings = settings_from_environ(environ)
+    file_hosts = _file_hosts(app)
     sdk = app.config.teams.sdk or TEAMS_SDKS[0]
     gateway = open_gateway(
         sdk, settings, authentication=settings.authentication, token_provider=token_provider
     )
-    turns = TeamsTurns(app)
+    turns = TeamsTurns(app, file_hosts)
     endpoint = MessagesEndpoint(gateway, turns)
     notifier = TeamsNotifier(app, gateway)
     worker = OutboxWorker(app, "teams", teams_sender(notifier))
@@ -62,7 +64,16 @@ def mount_teams(
         on_cleanup=[stop, close_gateway],
         notifier=notifier,
         outbox=worker,
+        loopback_only=None if settings.authentication else f"{AUTH}={AUTH_OFF}",
     )
+
+
+def _file_hosts(app: App) -> AllowedHosts:
+    """app.yaml's teams.file_hosts, each checked; a malformed one is a ConfigError naming it."""
+    try:
+        return AllowedHosts(app.config.teams.file_hosts)
+    except ValueError as error:
+        raise ConfigError(f"{app.config.source}: teams.file_hosts: {error}") from None
 
 
 def open_gateway(
@@ -111,9 +122,10 @@ def banner(settings: TeamsSettings, sdk: str) -> list[str]:
     return [
         f"Teams: POST {ROUTE} {on}",
         "!" * 72,
-        f"!! WARNING: TEAMS AUTHENTICATION IS OFF ({APP_ID} is empty).",
-        "!! Anyone who can reach this port can post as any user. Use this only on your",
-        "!! own machine with the Bot Framework Emulator; set MICROSOFT_APP_ID and",
-        "!! MICROSOFT_APP_PASSWORD for Teams.",
+        f"!! WARNING: TEAMS AUTHENTICATION IS OFF ({AUTH}={AUTH_OFF}).",
+        "!! Anyone who can reach this port can post as any user, so it listens on",
+        "!! loopback only. Use this only on your own machine with the Bot Framework",
+        f"!! Emulator; for Teams unset {AUTH} and set MICROSOFT_APP_ID and",
+        "!! MICROSOFT_APP_PASSWORD.",
         "!" * 72,
     ]

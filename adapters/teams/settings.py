@@ -1,8 +1,10 @@
 """The Teams adapter's settings, read from environment variables (secrets never live in app.yaml).
 
-`MICROSOFT_APP_ID` empty means authentication is off, for local use with the Bot Framework
-Emulator; `policybot serve` says so loudly. Every invalid value is a ConfigError naming the
-variable to fix.
+Inbound requests are authenticated unless the environment says, explicitly,
+`POLICYBOT_TEAMS_AUTH=off` (local testing with the Bot Framework Emulator; `policybot serve`
+then listens on loopback only and says so loudly). An empty `MICROSOFT_APP_ID` never turns
+authentication off: without it Teams refuses to start. `TeamsSettings.authentication` is the
+one value every gateway reads. Every invalid value is a ConfigError naming the variable to fix.
 
 The bot's identity can also be given under the Microsoft 365 Agents SDK's own names
 (`CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID`, ...), so a city that followed
@@ -19,6 +21,8 @@ from dataclasses import dataclass, field
 from adapters.teams.retry import RetryPolicy
 from bot.config import ConfigError
 
+AUTH = "POLICYBOT_TEAMS_AUTH"
+AUTH_OFF = "off"
 APP_ID = "MICROSOFT_APP_ID"
 APP_PASSWORD = "MICROSOFT_APP_PASSWORD"
 APP_TENANT_ID = "MICROSOFT_APP_TENANT_ID"
@@ -46,8 +50,14 @@ APP_TYPES = {
 
 @dataclass(frozen=True)
 class TeamsSettings:
-    """The bot's Microsoft identity, where inbound tokens are checked, and how sends retry."""
+    """The bot's Microsoft identity, whether and where inbound tokens are checked, and how
+    sends retry.
 
+    `authentication` is False only when the environment asked for it with
+    `POLICYBOT_TEAMS_AUTH=off`; it is never inferred from an empty app id.
+    """
+
+    authentication: bool = True
     app_id: str = ""
     app_password: str = ""
     app_type: str = "MultiTenant"
@@ -56,14 +66,10 @@ class TeamsSettings:
     token_issuer: str | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
-    @property
-    def authentication(self) -> bool:
-        """Whether inbound requests must carry a valid Bot Framework token."""
-        return bool(self.app_id)
-
 
 def settings_from_environ(environ: Mapping[str, str]) -> TeamsSettings:
     """Read and check the Teams variables; a ConfigError names the variable that is wrong."""
+    authentication = _authentication(environ)
     app_id = _either(environ, APP_ID, AGENTS_CLIENT_ID)
     password = _either(environ, APP_PASSWORD, AGENTS_CLIENT_SECRET)
     tenant = _either(environ, APP_TENANT_ID, AGENTS_TENANT_ID)
@@ -76,8 +82,16 @@ def settings_from_environ(environ: Mapping[str, str]) -> TeamsSettings:
         app_type = agents_type
     if tenant.lower() == MULTI_TENANT_AUTHORITY_TENANT:
         tenant = ""  # the Agents SDK's way of writing "multi-tenant"
-    if password and not app_id:
-        raise ConfigError(f"{APP_PASSWORD} is set but {APP_ID} is empty: set both, or neither")
+    if not authentication and (app_id or password):
+        raise ConfigError(
+            f"{AUTH}=off is for local testing without Teams, but {APP_ID} or {APP_PASSWORD} is "
+            f"set: unset {AUTH} to authenticate Teams requests"
+        )
+    if authentication and not app_id:
+        raise ConfigError(
+            f"{APP_ID} is not set: Teams needs the Azure Bot's app id and {APP_PASSWORD} (its "
+            "client secret) in the environment; or set teams.enabled: false in app.yaml"
+        )
     if app_id and not password and app_type != "UserAssignedMSI":
         raise ConfigError(f"{APP_ID} is set but {APP_PASSWORD} is empty: set the bot's secret")
     if app_id and app_type != "MultiTenant" and not tenant:
@@ -87,6 +101,7 @@ def settings_from_environ(environ: Mapping[str, str]) -> TeamsSettings:
     if (metadata_url is None) != (issuer is None):
         raise ConfigError(f"set both {OPENID_METADATA_URL} and {TOKEN_ISSUER}, or neither")
     return TeamsSettings(
+        authentication=authentication,
         app_id=app_id,
         app_password=password,
         app_type=app_type,
@@ -95,6 +110,14 @@ def settings_from_environ(environ: Mapping[str, str]) -> TeamsSettings:
         token_issuer=issuer,
         retry=_retry_policy(environ),
     )
+
+
+def _authentication(environ: Mapping[str, str]) -> bool:
+    """False only for the explicit `POLICYBOT_TEAMS_AUTH=off`; `on` or unset mean on."""
+    raw = environ.get(AUTH, "").strip().lower()
+    if raw not in ("", "on", AUTH_OFF):
+        raise ConfigError(f"{AUTH} must be on or off (got {raw!r}); leave it unset in production")
+    return raw != AUTH_OFF
 
 
 def _either(environ: Mapping[str, str], name: str, agents_name: str) -> str:

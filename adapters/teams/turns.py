@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 
-from adapters.downloads import DownloadError, fetch_file
+from adapters.downloads import AllowedHosts, DownloadError, fetch_file
 from adapters.teams.activities import Inbound, conversation_reference, read_activity
 from adapters.teams.cards import render
 from adapters.teams.channel import Activity, Channel
@@ -30,8 +30,11 @@ log = logging.getLogger(__name__)
 class TeamsTurns:
     """The Teams side of the bot: Teams activities in, core replies out as cards."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, file_hosts: AllowedHosts | None = None) -> None:
+        """`file_hosts`: where files sent in chat may be fetched from (app.yaml's
+        teams.file_hosts); none when not given."""
         self.app = app
+        self.file_hosts = file_hosts or AllowedHosts(())
 
     async def on_activity(self, activity: Activity, channel: Channel) -> None:
         """Handle one authenticated activity; types the bot does not use are ignored."""
@@ -64,7 +67,7 @@ class TeamsTurns:
             if inbound.unknown_submit:
                 return [_unknown_submit()]
             try:
-                files = tuple(Attachment(name, fetch_file(url)) for name, url in inbound.files)
+                files = self._files(inbound)
             except DownloadError as error:
                 return [Reply(kind="error", text=f"Sorry, {error}. Please try again.")]
             return self.app.bot.handle(self._incoming(inbound, files))
@@ -73,6 +76,18 @@ class TeamsTurns:
             release_event(self.app.db, platform=PLATFORM, event_id=inbound.id)
             raise
 
+    def _files(self, inbound: Inbound) -> tuple[Attachment, ...]:
+        """The files sent, fetched only while this HR person's publication waits for its
+        document, and only from Teams' file hosts; otherwise none is fetched."""
+        if not inbound.files:
+            return ()
+        if not self.app.bot.awaits_document(self._incoming(inbound)):
+            log.info("ignored a file sent in Teams: no publication waits for one here")
+            return ()
+        return tuple(
+            Attachment(name, fetch_file(url, self.file_hosts)) for name, url in inbound.files
+        )
+
     def _installed(self, inbound: Inbound, activity: Activity) -> list[Reply] | None:
         """The welcome card, once per install."""
         if not self._claim(inbound):
@@ -80,7 +95,7 @@ class TeamsTurns:
         if inbound.personal:
             self._remember(inbound, activity)
         incoming = self._incoming(inbound)
-        policy = self.app.library.policy(incoming.policy_id or self.app.config.default_policy)
+        policy = self.app.library.policy(self.app.bot.policy_for(incoming))
         bot_name = (activity.get("recipient") or {}).get("name") or "PolicyBot"
         help_text = self.app.bot.help_for(incoming)
         return [welcome_reply(help_text, policy.title, bot_name, inbound.personal)]
@@ -115,8 +130,8 @@ class TeamsTurns:
             conversation=inbound.conversation,
             text=inbound.text,
             display_name=inbound.display_name,
-            policy_id=self._policy_id(inbound),
             attachments=files,
+            default_policy_id=self._policy_id(inbound),
         )
 
     def _policy_id(self, inbound: Inbound) -> str:

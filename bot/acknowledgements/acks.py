@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot.storage.database import Database
 from bot.storage.models import (
     Acknowledgement,
+    PersonIdentity,
     PolicyVersion,
 )
 from bot.storage.rows import utc, with_retry
@@ -130,6 +131,28 @@ def _basis(policy_id: Any) -> Any:
         .scalar_subquery()
     )  # when every version kept the first one's clauses
     return func.coalesce(changed, first)
+
+
+def current_version(session: Session, policy_id: str) -> int | None:
+    """The newest version number of a policy, or None when there is no such policy."""
+    newest = select(func.max(PolicyVersion.number)).where(PolicyVersion.policy_id == policy_id)
+    return session.execute(newest).scalar()
+
+
+def person_up_to_date(session: Session, person_id: int, policy_id: str) -> bool:
+    """Whether someone on the staff list has acknowledged a version that still counts, on
+    any of their platforms."""
+    newest = (
+        select(func.max(Acknowledgement.version))
+        .join(
+            PersonIdentity,
+            (Acknowledgement.platform == PersonIdentity.platform)
+            & (Acknowledgement.person == PersonIdentity.external_id),
+        )
+        .where(PersonIdentity.person_id == person_id, Acknowledgement.policy_id == policy_id)
+    )
+    acked, basis = session.execute(select(newest.scalar_subquery(), _basis(policy_id))).one()
+    return acked is not None and basis is not None and acked >= basis
 
 
 def ack_status(db: Database, *, platform: str, person: str, policy_id: str) -> AckStatus:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.acknowledgements import acks
 from bot.acknowledgements.report import AckReport, PersonStatus, ack_report
 from bot.config import Config
 from bot.delivery import outbox
@@ -167,6 +168,32 @@ def _reminder(report: AckReport, title: str) -> Reply:
         ),
         data={"policy": report.policy_id, "version": report.version},
     )
+
+
+def obsolete_reminder(session: Session, person_id: int, reply: Reply) -> str | None:
+    """Why a reminder to acknowledge is no longer wanted at send time: the person acknowledged
+    since it was queued, or a newer version overtook it (its own reminders will come), or the
+    policy is gone."""
+    policy_id, version = str(reply.data.get("policy")), reply.data.get("version")
+    current = acks.current_version(session, policy_id)
+    if current is None:
+        return f"the policy {policy_id} is no longer on record"
+    if isinstance(version, int) and version < current:
+        return f"version {version} was overtaken by version {current}"
+    if acks.person_up_to_date(session, person_id, policy_id):
+        return "the person acknowledged the policy after the reminder was queued"
+    return None
+
+
+def obsolete_summary(session: Session, person_id: int, reply: Reply) -> str | None:
+    """A supervisor's summary is no longer wanted once a newer version overtook it."""
+    policy_id, version = str(reply.data.get("policy")), reply.data.get("version")
+    current = acks.current_version(session, policy_id)
+    if current is None:
+        return f"the policy {policy_id} is no longer on record"
+    if isinstance(version, int) and version < current:
+        return f"version {version} was overtaken by version {current}"
+    return None
 
 
 def _summary(report: AckReport, title: str, members: list[PersonStatus]) -> Reply:

@@ -19,14 +19,16 @@ from bot.approvals.approvers import (
     may_decide,
     missing_approver,
     possessive,
+    refusal,
     role_phrase,
 )
+from bot.approvals.wording import citation, clause_label, join_words
 from bot.delivery import outbox
 from bot.messages import Button, Reply
 from bot.people.directory import PersonInfo
 from bot.storage import audit
 from bot.storage.database import Database
-from bot.storage.models import Approval, AuthorizationRequest, Person
+from bot.storage.models import Approval, AuthorizationRequest, Person, Policy
 from bot.storage.rows import is_row_id, utc
 
 
@@ -57,6 +59,24 @@ class ApprovalView:
     decided_by: str | None
     comment: str | None
     decided_at: datetime | None
+    escalated_to: str | None = None
+    # Whose supervisor decided it, when the person who decided did so because the request was
+    # escalated to them (the one it was assigned to had not decided in time).
+    escalated_from: str | None = None
+
+    def capacity(self, whose: str) -> str:
+        """In what capacity the decision was taken: "your supervisor", or "Sam Ortiz's
+        supervisor, to whom the request was escalated"."""
+        if self.escalated_from:
+            whose_supervisor = possessive(self.escalated_from)
+            return f"{whose_supervisor} supervisor, to whom the request was escalated"
+        return role_phrase(self.role, whose)
+
+    def waiting_phrase(self, whose: str) -> str:
+        """Who the approval waits for: "Pat Lee's supervisor (Sam Ortiz)"."""
+        names = [name for name in (self.assigned_to, self.escalated_to) if name]
+        who = f" ({' or '.join(names)})" if names else ""
+        return role_phrase(self.role, whose) + who
 
 
 @dataclass(frozen=True)
@@ -67,6 +87,7 @@ class RequestView:
     requester: str
     department: str | None
     policy_id: str
+    policy_title: str
     version: int
     outcome_id: str
     clauses: tuple[str, ...]
@@ -78,6 +99,16 @@ class RequestView:
     status: str
     created_at: datetime
     approvals: tuple[ApprovalView, ...]
+
+    @property
+    def citation(self) -> str:
+        """The clauses behind the request, as people cite them."""
+        return citation(self.policy_title, [clause_label(clause) for clause in self.clauses])
+
+    def still_waiting(self, whose: str) -> str | None:
+        """Who the request still waits for, or None when nobody."""
+        waiting = [a.waiting_phrase(whose) for a in self.approvals if a.decision is None]
+        return join_words(waiting) if waiting else None
 
 
 def check_can_request(db: Database, requester: PersonInfo, roles: tuple[str, ...]) -> str | None:
@@ -197,13 +228,49 @@ def decide(
             now=now,
         )
         word = "approved" if approve else "denied"
+        position = [a.id for a in _approvals(session, request.id)].index(approval.id)
+        decided = view.approvals[position]
+        whose = possessive(requester.name)
+        capacity = decided.capacity(whose)
+        if decided.escalated_from:
+            capacity += f" (it needed {role_phrase(approval.role, whose)}'s decision)"
+        waiting = view.still_waiting(whose)
+        state = (
+            f"It still waits for {waiting}."
+            if view.status == "pending" and waiting
+            else f"The request is now {view.status}."
+        )
         return Reply(
             kind="decision",
-            text=f"Recorded: you {word} request #{request.id} as "
-            f"{role_phrase(approval.role, possessive(requester.name))}. "
-            f"The request is now {view.status}. {requester.name} will be told.",
+            text=f"Recorded: you {word} request #{request.id} as {capacity}. {state} "
+            f"{requester.name} will be told.",
             data={"request": request.id, "status": view.status},
         )
+
+
+def why_cannot_decide(
+    db: Database, *, actor: PersonInfo, request_id: int, now: datetime
+) -> str | None:
+    """Why this person could not decide the request now, or None if they could (nothing is
+    changed: asked before asking a denier for the reason)."""
+    if not is_row_id(request_id):
+        return f"There is no request #{request_id}."
+    with db.session() as session:
+        request = session.get(AuthorizationRequest, request_id)
+        if request is None:
+            return f"There is no request #{request_id}."
+        requester = session.get(Person, request.requester_id)
+        assert requester is not None
+        try:
+            _refuse_unless_decidable(session, request, actor, now)
+        except AuthorizationError as error:
+            return str(error)
+        if not any(
+            a.decision is None and may_decide(session, a, requester, actor.id)
+            for a in _approvals(session, request.id)
+        ):
+            return _why_not_yours(session, request, requester, actor)
+        return None
 
 
 def withdraw(db: Database, *, actor: PersonInfo, request_id: int, now: datetime) -> Reply:
@@ -314,6 +381,10 @@ def _why_not_yours(
     for approval in approvals:
         if approval.decided_by_id == actor.id:
             return f"You already decided request #{request.id}; a decision cannot be made twice."
+    for approval in approvals:
+        reason = refusal(session, approval, requester, actor.id)
+        if approval.decision is None and reason and actor.id == requester.id:
+            return reason[0].upper() + reason[1:] + "."
     whose = possessive(requester.name)
     roles = " and ".join(role_phrase(a.role, whose) for a in approvals if a.decision is None)
     return f"Only {roles} can decide request #{request.id}, and that is not you."
@@ -363,6 +434,15 @@ def view_of(session: Session, request: AuthorizationRequest) -> RequestView:
     for approval in _approvals(session, request.id):
         assigned = session.get(Person, approval.assigned_to_id) if approval.assigned_to_id else None
         decided = session.get(Person, approval.decided_by_id) if approval.decided_by_id else None
+        escalated = (
+            session.get(Person, approval.escalated_to_id) if approval.escalated_to_id else None
+        )
+        by_escalation = (
+            decided is not None
+            and escalated is not None
+            and decided.id == escalated.id
+            and all(p.id != decided.id for p in candidates(session, requester, approval.role))
+        )
         approvals.append(
             ApprovalView(
                 approval.role,
@@ -371,13 +451,17 @@ def view_of(session: Session, request: AuthorizationRequest) -> RequestView:
                 decided.name if decided else None,
                 approval.comment,
                 approval.decided_at,
+                escalated.name if escalated else None,
+                assigned.name if by_escalation and assigned else None,
             )
         )
+    policy = session.get(Policy, request.policy_id)
     return RequestView(
         request.id,
         requester.name,
         requester.department,
         request.policy_id,
+        policy.title if policy else request.policy_id,
         request.version,
         request.outcome_id,
         tuple(request.clauses),
@@ -390,6 +474,21 @@ def view_of(session: Session, request: AuthorizationRequest) -> RequestView:
         request.created_at,
         tuple(approvals),
     )
+
+
+def obsolete_approval_message(session: Session, person_id: int, reply: Reply) -> str | None:
+    """Why a request for a decision (or its reminder, or its escalation) is no longer wanted at
+    send time: the request is no longer pending, or this approval was decided meanwhile."""
+    number, role = reply.data.get("request"), reply.data.get("role")
+    request = session.get(AuthorizationRequest, number) if isinstance(number, int) else None
+    if request is None:
+        return f"request #{number} is no longer on record"
+    if request.status != "pending":
+        return f"request #{number} is {request.status}"
+    waiting = [a for a in _approvals(session, request.id) if a.role == role]
+    if waiting and all(a.decision is not None for a in waiting):
+        return f"the {role} approval of request #{number} was decided"
+    return None
 
 
 def describe(view: RequestView) -> str:
@@ -406,7 +505,7 @@ def approval_request_reply(view: RequestView, role: str) -> Reply:
     role_name = role_phrase(role, possessive(view.requester))
     text = (
         f"{view.requester}{department} asks for authorization #{view.id} "
-        f"({', '.join(view.clauses)} of the {view.policy_id} policy).\n{describe(view)}\n"
+        f"({view.citation}).\n{describe(view)}\n"
         f"The policy needs the approval of {role_name}. Type 'approve {view.id}' or "
         f"'deny {view.id}', with a comment after it if you like."
     )
@@ -427,14 +526,18 @@ def outcome_reply(
 ) -> Reply:
     """What the requester hears after a decision."""
     word = "approved" if approved else "denied"
-    lines = [
-        f"{decider} ({role_phrase(role, 'your')}) {word} your request #{view.id} ({view.what})."
-    ]
+    decided = next(
+        (a for a in view.approvals if a.role == role and a.decided_by == decider),
+        ApprovalView(role, None, word, decider, comment, None),
+    )
+    capacity = decided.capacity("your").replace("the request was", "your request was")
+    lines = [f"{decider}, {capacity}, {word} your request #{view.id} ({view.what})."]
     if comment:
-        lines.append(f"Comment: {comment}")
-    if view.status == "pending":
-        waiting = [role_phrase(a.role, "your") for a in view.approvals if a.decision is None]
-        lines.append(f"Still waiting for {' and '.join(waiting)}.")
+        label = "Reason" if not approved else "Comment"
+        lines.append(f"{label}: {comment}")
+    waiting = view.still_waiting("your")
+    if view.status == "pending" and waiting:
+        lines.append(f"It still waits for {waiting}.")
     else:
         lines.append(f"Your request is {view.status}.")
     return Reply(

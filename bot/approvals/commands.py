@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.approvals import authorizations
-from bot.approvals.approvers import role_phrase
+from bot.approvals.approvers import possessive, role_phrase
 from bot.approvals.authorizations import AuthorizationError, RequestView
 from bot.approvals.request_dialog import RequestDialog
 from bot.commands import Audience, Command, Turn, pattern, words
@@ -30,7 +30,9 @@ _REQUEST = re.compile(
     re.IGNORECASE,
 )
 _APPROVE = pattern(r"(?P<verb>approve) #?(?P<id>\d+)(?:[\s:,-]+(?P<comment>.+))?")
-_DENY = pattern(r"(?P<verb>deny|reject) #?(?P<id>\d+)(?:[\s:,-]+(?P<comment>.+))?")
+_DENY = pattern(r"(?P<verb>deny|reject) #?(?P<id>\d+)[\s:,-]+(?P<comment>.*\w.*)")
+_DENY_WITHOUT_REASON = pattern(r"(?:deny|reject) #?(?P<id>\d+)[\s.!:,-]*")
+DENY_FORM = "deny N REASON, for example 'deny 3 the page is not a City account'"
 _WITHDRAW = re.compile(r"withdraw(?: request)? #?(?P<id>\d+)", re.IGNORECASE)
 _ROLE = re.compile(r"role (?P<verb>add|remove) (?P<name>.+) (?P<role>\S+)", re.IGNORECASE)
 _SUPERVISOR = re.compile(
@@ -67,9 +69,7 @@ class ApprovalCommands:
 
     def commands(self) -> list[Command]:
         """The workflow's entries in the command table, in the order they are tried."""
-        decide_form = (
-            "approve N [comment] or deny N [comment], N being the request's number (see 'inbox')"
-        )
+        decide_form = "approve N [comment], N being the request's number (see 'inbox')"
         return [
             Command(
                 _REQUEST,
@@ -98,16 +98,19 @@ class ApprovalCommands:
                 name="approve N",
                 summary="approve request N (add a comment after it if you like)",
                 listed=Audience.APPROVERS,
-                usage=pattern(r"(?:approve|deny|reject)(?: #?\d.*)?"),
+                usage=pattern(r"approve(?:\s.*)?"),
                 form=decide_form,
             ),
             Command(
                 _DENY,
                 self._decide,
-                name="deny N",
+                name="deny N REASON",
                 summary="deny request N, with the reason after it",
                 listed=Audience.APPROVERS,
+                usage=pattern(r"(?:deny|reject)(?:\s.*)?"),
+                form=DENY_FORM,
             ),
+            Command(_DENY_WITHOUT_REASON, self._deny_without_reason),
             Command(
                 _WITHDRAW,
                 self._withdraw,
@@ -167,6 +170,26 @@ class ApprovalCommands:
             )
         except AuthorizationError as error:
             return _refusal(str(error))
+
+    def _deny_without_reason(self, turn: Turn, match: re.Match[str]) -> Reply:
+        """A denial must say why (the requester is told the reason): ask for it; the next
+        message is taken as the reason."""
+        number = match["id"]
+        me = turn.me
+        if me is None:
+            return _refusal(NOT_ON_STAFF_LIST)
+        problem = authorizations.why_cannot_decide(
+            self.db, actor=me, request_id=int(number), now=self.clock()
+        )
+        if problem:
+            return _refusal(problem)
+        return Reply(
+            kind="deny_reason",
+            text=f"Why do you deny request #{number}? Type the reason; the person who asked will "
+            f"see it. (Or 'cancel' to leave it undecided. In one go: {DENY_FORM}.)",
+            buttons=(Button("Cancel", "cancel"),),
+            data={"awaiting": f"deny {number}", "request": int(number)},
+        )
 
     def _withdraw(self, turn: Turn, match: re.Match[str]) -> Reply:
         me = turn.me
@@ -231,7 +254,10 @@ class ApprovalCommands:
                 Button(f"Approve #{view.id}", f"approve {view.id}", "primary"),
                 Button(f"Deny #{view.id}", f"deny {view.id}", "danger"),
             ]
-        lines.append("Type 'approve N' or 'deny N', with a comment after it if you like.")
+        lines.append(
+            "Type 'approve N' (a comment after it if you like) or 'deny N' with the reason "
+            "after it."
+        )
         return Reply(kind="inbox", text="\n".join(lines), buttons=tuple(buttons[:10]))
 
     def _mine(self, turn: Turn) -> Reply:
@@ -257,12 +283,19 @@ def requests_text(views: list[RequestView]) -> str:
             who = role_phrase(approval.role, "your")
             if approval.decision in ("approved", "denied") and approval.decided_at:
                 comment = f" (\u201c{approval.comment}\u201d)" if approval.comment else ""
+                escalated = (
+                    f", {possessive(approval.escalated_from)} supervisor, to whom it was escalated,"
+                    if approval.escalated_from
+                    else ""
+                )
                 lines.append(
-                    f"      {who}: {approval.decision} by {approval.decided_by} on "
+                    f"      {who}: {approval.decision} by {approval.decided_by}{escalated} on "
                     f"{approval.decided_at.strftime('%Y-%m-%d %H:%M UTC')}{comment}"
                 )
             elif approval.decision is None:
-                lines.append(f"      {who}: waiting for {approval.assigned_to}")
+                lines.append(f"      {approval.waiting_phrase('your')}: has not decided yet")
+            else:
+                lines.append(f"      {who}: no decision needed any more (request {view.status})")
     return "\n".join(lines)
 
 

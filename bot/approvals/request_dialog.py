@@ -6,7 +6,6 @@ The half-filled request survives a restart; 'cancel' drops it; nothing is sent w
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,25 +15,27 @@ from sqlalchemy import delete, select
 from bot.approvals import authorizations
 from bot.approvals.approvers import role_phrase
 from bot.approvals.authorizations import AuthorizationError, RequestFields
+from bot.approvals.wording import policy_citation
 from bot.messages import Button, Incoming, Reply
 from bot.people.directory import PersonInfo
 from bot.storage.database import Database
 from bot.storage.models import ChecklistResult, RequestDraft
 from bot.storage.rows import is_row_id, utc, with_retry
 from knowledge.checklist import Checklist, Finding
+from knowledge.dates import in_words, read_date
 from knowledge.models import Policy
-from knowledge.yesno import parse_yes_no
+from knowledge.yesno import read_answer
 
 TEXT_STEPS = {
     "what": "What will you do on social media? For example: post the department's event "
     "photos on its Facebook page from my work computer.",
     "why": "Why is it needed for your work?",
     "place": "Where: which site or account, and on which equipment?",
-    "starts_on": "From when? A date such as 2026-12-01, or 'today' or 'tomorrow'.",
-    "ends_on": "Until when? The authorization ends on this date (at most a year from the start).",
+    "starts_on": "From when? A date such as 'August 31', '8/31', 'today' or 'tomorrow'.",
+    "ends_on": "Until when? The authorization ends on this date (at most a year from the "
+    "start), such as 'end of August' or 'December 15'.",
 }
 STEP_ORDER = ("what", "why", "place", "starts_on", "ends_on", "confirm")
-_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%B %d %Y", "%b %d %Y", "%d %B %Y")
 
 
 def authorization_outcomes(checklist: Checklist | None) -> list[Finding]:
@@ -90,7 +91,7 @@ class RequestDialog:
         who = " and ".join(role_phrase(role, "your") for role in chosen.approvers)
         return _ask(
             "what",
-            note=f"This request goes to {who} ({', '.join(chosen.clauses)}). "
+            note=f"This request goes to {who} ({policy_citation(policy, chosen.clauses)}). "
             "Type 'cancel' at any time to stop.",
         )
 
@@ -117,9 +118,14 @@ class RequestDialog:
         fields[step] = value
         fields["step"] = STEP_ORDER[STEP_ORDER.index(step) + 1]
         self._save(message, policy.id, fields)
+        read_as = (
+            f"I read that as {in_words(date.fromisoformat(value))}."
+            if step in ("starts_on", "ends_on")
+            else None
+        )
         if fields["step"] == "confirm":
-            return _summary(fields)
-        return _ask(str(fields["step"]))
+            return _summary(fields, note=read_as)
+        return _ask(str(fields["step"]), note=read_as)
 
     def _confirm(
         self,
@@ -130,7 +136,7 @@ class RequestDialog:
         fields: dict[str, Any],
         text: str,
     ) -> Reply:
-        answer = parse_yes_no(text)
+        answer = read_answer(text)
         if answer is None:
             return _summary(fields, note="Please answer yes to send it, or no to drop it.")
         if not answer:
@@ -240,33 +246,28 @@ def _parse(step: str, text: str, fields: dict[str, Any], today: date) -> tuple[A
         if len(text) > 500:
             return None, "Please keep it under 500 characters."
         return text, None
-    day = parse_date(text, today)
+    after = date.fromisoformat(fields["starts_on"]) if step == "ends_on" else None
+    reading = read_date(text, today, after)
+    if reading.ambiguous:
+        options = " or ".join(in_words(day) for day in reading.candidates)
+        return None, (
+            f"{text!r} could be {options}. Please write the month's name, such as 'August 31'."
+        )
+    day = reading.day
     if day is None:
-        return None, f"I couldn't read {text!r} as a date. Please write it like 2026-12-01."
+        return None, (
+            f"I couldn't read {text!r} as a date. Please write it like 'August 31', '8/31' "
+            "or 2026-08-31."
+        )
     if step == "starts_on" and day < today:
-        return None, "The start cannot be in the past."
+        return None, f"The start cannot be in the past ({in_words(day)} has gone by)."
     if step == "ends_on":
         start = date.fromisoformat(fields["starts_on"])
         if day < start:
-            return None, f"The end must be on or after the start ({start.isoformat()})."
+            return None, f"The end must be on or after the start ({in_words(start)})."
         if day > start + timedelta(days=366):
             return None, "An authorization can last at most a year; ask again after that."
     return day.isoformat(), None
-
-
-def parse_date(text: str, today: date) -> date | None:
-    """A date written as 2026-12-01, 12/01/2026, December 1 2026, 'today' or 'tomorrow'."""
-    word = re.sub(r"[,\s]+", " ", text.strip().lower())
-    if word == "today":
-        return today
-    if word == "tomorrow":
-        return today + timedelta(days=1)
-    for pattern in _DATE_FORMATS:
-        try:
-            return datetime.strptime(word, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 def _ask(step: str, note: str | None = None) -> Reply:
@@ -301,9 +302,11 @@ def _summary(fields: dict[str, Any], note: str | None = None) -> Reply:
 def _choose_kind(kinds: list[Finding]) -> Reply:
     lines = ["Which authorization do you need?"]
     lines += [f"  {n}. {kind.text}" for n, kind in enumerate(kinds, 1)]
+    lines.append("Reply with the number, or press a choice.")
     return Reply(
         kind="request_kind",
         text="\n".join(lines),
+        data={"menu": [f"request authorization {kind.id}" for kind in kinds]},
         buttons=tuple(
             Button(
                 f"{n}. From {' and '.join(role_phrase(r, 'your') for r in k.approvers)}",

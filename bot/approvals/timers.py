@@ -131,6 +131,11 @@ def _escalate(db: Database, created_before: datetime, now: datetime) -> int:
             )
             view = view_of(session, request)
             if target is None or target.id == request.requester_id:
+                above = (
+                    "the one above them is the requester, who cannot decide their own request"
+                    if target is not None
+                    else "there is nobody above them to escalate to"
+                )
                 for hr in session.scalars(
                     select(PersonRole.person_id).where(PersonRole.role == "hr")
                 ):
@@ -144,8 +149,7 @@ def _escalate(db: Database, created_before: datetime, now: datetime) -> int:
                             text=(
                                 f"Request #{view.id} by {view.requester} has waited "
                                 f"for {role_phrase(approval.role, possessive('the requester'))} "
-                                "too long, and there is nobody above them to escalate "
-                                f"to. Please follow up.\n{describe(view)}"
+                                f"too long, and {above}. Please follow up.\n{describe(view)}"
                             ),
                         ),
                     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.checklists import progress
 from bot.messages import Button, Incoming, Reply
@@ -19,9 +19,10 @@ from bot.storage.database import Database
 from knowledge.checklist import Checklist, Question, Verdict
 from knowledge.draft_check import DISCLAIMER_NOTE, Signal, scan_draft, suggested_answers
 from knowledge.models import Policy
-from knowledge.yesno import parse_yes_no
+from knowledge.yesno import read_answer
 
 _FINISHED_DRAFT = "finished_checklist_draft"
+RESUMED_AFTER = timedelta(minutes=30)  # a pause after which an answer is said to resume
 BUTTON_COMMAND = re.compile(r"checklist (?P<question>[a-z0-9_-]+) (?P<word>yes|no|back|cancel)")
 _VERDICT_LABELS = {
     "ok": "Fine to post",
@@ -35,6 +36,7 @@ _VERDICT_LABELS = {
 class _State:
     answers: dict[str, bool]
     draft_text: str | None
+    updated_at: datetime | None = None
 
 
 class ChecklistDialog:
@@ -127,10 +129,25 @@ class ChecklistDialog:
             return self.start(message, policy, checklist, state.draft_text)
         if command in ("back", "undo"):
             return [self._back(message, policy, checklist, state)]
-        answer = parse_yes_no(text)
+        answer = read_answer(text)
         if answer is None:
             return None
         return [self._answer(message, policy, checklist, state, answer)]
+
+    def resumed(self, message: Incoming, policy: Policy, checklist: Checklist) -> Reply | None:
+        """The unfinished checklist, said as such (a new session finds it where it was left)."""
+        row = progress.load_checklist_draft(
+            self.db, message.platform, message.person, message.conversation
+        )
+        if row is None:
+            return None
+        since = f" from {row.updated_at:%Y-%m-%d %H:%M UTC}" if row.updated_at else ""
+        number, _ = checklist.progress(row.answers)
+        note = (
+            f'You have an unfinished "can I post this?" checklist{since}. It goes on at '
+            f"question {number}; answer it, or type 'cancel' to drop it."
+        )
+        return self._ask(policy, checklist, dict(row.answers), row.draft_text, note=note)
 
     def reminder(self, message: Incoming, policy: Policy, checklist: Checklist) -> Reply | None:
         """Re-ask the current question, after the person asked something else mid-checklist."""
@@ -150,7 +167,19 @@ class ChecklistDialog:
         if isinstance(following, Verdict):
             return self._finish(message, policy, checklist, _State(answers, state.draft_text))
         self._save(message, policy, answers, state.draft_text)
-        return self._ask(policy, checklist, answers, state.draft_text)
+        note = self._picked_up(checklist, state, step)
+        return self._ask(policy, checklist, answers, state.draft_text, note=note)
+
+    def _picked_up(self, checklist: Checklist, state: _State, answered: Question) -> str | None:
+        """After a long pause (a restart, the next day), say the answer went to the
+        unfinished checklist, and to which question."""
+        if state.updated_at is None or self.clock() - state.updated_at < RESUMED_AFTER:
+            return None
+        number, _ = checklist.progress(state.answers)
+        return (
+            f"Picking up your unfinished checklist from {state.updated_at:%Y-%m-%d %H:%M UTC}: "
+            f"your answer went to question {number} (\u201c{answered.text}\u201d)."
+        )
 
     def _back(
         self, message: Incoming, policy: Policy, checklist: Checklist, state: _State
@@ -263,7 +292,9 @@ class ChecklistDialog:
         row = progress.load_checklist_draft(
             self.db, message.platform, message.person, message.conversation
         )
-        return None if row is None else _State(dict(row.answers), row.draft_text)
+        if row is None:
+            return None
+        return _State(dict(row.answers), row.draft_text, row.updated_at)
 
     def _save(
         self, message: Incoming, policy: Policy, answers: dict[str, bool], draft: str | None
@@ -325,7 +356,8 @@ def _signals_reply(policy: Policy, signals: list[Signal]) -> Reply:
     else:
         lines = ["In your draft I noticed:"]
         lines += [
-            f"  - {signal.meaning}: “{signal.matched}” ({_cite(policy, signal.clauses)})"
+            f"  - “{signal.matched}”: {signal.meaning.rstrip(' .;:')} "
+            f"({_cite(policy, signal.clauses)})."
             for signal in signals
         ]
         lines.append(DISCLAIMER_NOTE)

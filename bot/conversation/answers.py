@@ -6,19 +6,34 @@ from bot.messages import Button, Quote, Reply
 from knowledge.analysis import Analyzer
 from knowledge.matcher import MatchResult, Outcome
 from knowledge.models import Clause, Policy
-from knowledge.quoting import rank_sentences
+from knowledge.quoting import matching_sentences, quotation
 
 
 def quote_clause(policy: Policy, clause: Clause, question: str, analyzer: Analyzer) -> Quote:
-    """The clause quoted with the sentences that matter to the question first."""
+    """The whole clause quoted in the policy's order, the sentences answering the question
+    marked."""
     return Quote(
-        sentences=tuple(
-            rank_sentences(clause, question, analyzer) if question else clause.sentences
-        ),
+        sentences=tuple(clause.sentences),
         citation=policy.citation(clause),
         version=policy.version,
         clause_title=clause.caption,
+        marked=matching_sentences(clause, question, analyzer),
     )
+
+
+MARK = "►"
+
+
+def quote_lines(quote: Quote) -> list[str]:
+    """The quotation as terminal lines: one sentence a line, the answering ones marked."""
+    lines = [
+        f"  {MARK} {sentence}" if index in quote.marked else f"    {sentence}"
+        for index, sentence in enumerate(quotation(quote.sentences))
+    ]
+    source = f"Source: {quote.citation} (version {quote.version})."
+    if quote.marked:
+        source += f" {MARK} marks what answers your question."
+    return [*lines, source]
 
 
 def answer_reply(
@@ -43,8 +58,7 @@ def clause_reply(
 ) -> Reply:
     """Quote one clause, cite it, and offer the next steps."""
     quote = quote_clause(policy, clause, question, analyzer)
-    lines = [f"{clause.caption}:", *(f"  “{s}”" for s in quote.sentences)]
-    lines.append(f"Source: {quote.citation} (version {quote.version}).")
+    lines = [f"{clause.caption}:", *quote_lines(quote)]
     buttons = [Button("Start the checklist", "check")]
     if not acknowledged:
         buttons.insert(0, Button("I acknowledge the policy", "ack", style="primary"))
@@ -63,17 +77,29 @@ def clause_reply(
 
 
 def did_you_mean_reply(result: MatchResult) -> Reply:
-    """Two or more clauses fit about equally well: let the person pick."""
+    """Two or more clauses fit about equally well: let the person pick, or say none fits."""
     choices = [match.clause for match in result.matches]
+    none = len(choices) + 1
     lines = ["I found more than one part of the policy that might answer that. Did you mean:"]
     lines += [f"  {n}. {_choice(clause)}" for n, clause in enumerate(choices, 1)]
+    lines.append(f"  {none}. None of these")
     lines.append("Reply with the number, or press a choice.")
     return Reply(
         kind="did_you_mean",
         text="\n".join(lines),
         title="Did you mean…",
-        buttons=tuple(Button(clause.caption, f"show {clause.id}") for clause in choices),
-        data={"policy": result.policy.id, "choices": [clause.id for clause in choices]},
+        buttons=(
+            *(Button(clause.caption, f"show {clause.id}") for clause in choices),
+            Button("None of these", "none of these"),
+        ),
+        data={
+            "policy": result.policy.id,
+            "choices": [clause.id for clause in choices],
+            "menu": [f"show {clause.id}" for clause in choices],
+            "none_of_these": True,
+            "question": result.question,
+            "best_score": result.best_confidence,
+        },
     )
 
 
@@ -86,11 +112,22 @@ def _choice(clause: Clause) -> str:
     return f"{clause.caption}: “{preview}”"
 
 
-def unknown_reply(policy: Policy, hr_contact: str) -> Reply:
+def unknown_reply(policy: Policy, hr_contact: str, lead: str = "I don't know:") -> Reply:
     """The policy does not cover the question: say so and say who can help."""
     text = (
-        f"I don't know: I couldn't find that in the {policy.title}. "
+        f"{lead} I couldn't find that in the {policy.title}. "
         f"For questions outside it, please ask {hr_contact}. "
         "I've noted the question (without your name) so HR can improve my answers."
     )
     return Reply(kind="unknown", text=text, data={"policy": policy.id})
+
+
+def not_understood_reply(text: str) -> Reply:
+    """A word or two that is no question (nothing is logged): say what the bot can do."""
+    shown = text if len(text) <= 40 else text[:39] + "…"
+    return Reply(
+        kind="not_understood",
+        text=f"I'm not sure what you mean by \u201c{shown}\u201d. Ask me a question about the "
+        "policy in a few words, for example \u201ccan I post photos of my crew?\u201d, or type "
+        "'help' to see what I can do.",
+    )

@@ -18,11 +18,16 @@ from bot.checklists.dialog import BUTTON_COMMAND, ChecklistDialog
 from bot.commands import Command, CommandTable, Turn, pattern, words
 from bot.config import Config
 from bot.conversation import feedback, unanswered
-from bot.conversation.answers import answer_reply, clause_reply
+from bot.conversation.answers import (
+    answer_reply,
+    clause_reply,
+    not_understood_reply,
+    unknown_reply,
+)
 from bot.conversation.help import help_reply
-from bot.conversation.underway import Underway, read_underway
+from bot.conversation.underway import AWAITING, MENU, Underway, read_underway
 from bot.hr_access.links import DashboardCommand
-from bot.messages import Button, Incoming, Reply
+from bot.messages import Button, Incoming, Reply, shown_as_typed
 from bot.people import organizations
 from bot.policies.library import Library, UnknownPolicy
 from bot.policies.reading import PolicyReader
@@ -35,12 +40,20 @@ from bot.storage import memory
 from bot.storage.database import Database, StorageError
 from knowledge.matcher import MatchResult, Outcome
 from knowledge.models import Policy
+from knowledge.smalltalk import Smalltalk, looks_like_question, smalltalk
 from knowledge.text import clean_control, collapse_spaces
 from knowledge.yesno import parse_yes_no
 
 MAX_INPUT_CHARS = 2000
 _CHECK = pattern(r"\s*/?check(?:list)?\s*(?:[:\-]\s*(?P<draft>.*))?")
-_CHOICES = "did_you_mean"
+_MENU = MENU  # the numbered choices last offered in the conversation
+_LAST_ANSWER = "last_answer"  # the clause last quoted, for "that helped" typed in words
+_ANYTHING = re.compile(r".+", re.DOTALL)
+_NONE_OF_THESE = words(
+    "none of these", "none of them", "none of the above", "neither", "neither of these", "none"
+)
+_CANCEL = words("cancel", "stop", "never mind", "nevermind")
+_PICK = re.compile(r"(?:number |option |#)?(?P<number>\d{1,6})[.!)]*", re.IGNORECASE)
 _FEEDBACK = pattern(r"feedback (?P<clause>[a-z0-9-]+) (?P<vote>yes|no)[.!]*")
 _ACK_POLICY = pattern(r"(?:ack|acknowledge) (?P<policy>[a-z0-9-]+)[.!]*")
 _CHANGES = pattern(r"(?:changes|what changed)(?: (?:in |to )?(?P<policy>[a-z0-9-]+))?\??[.!]*")
@@ -98,10 +111,19 @@ class PolicyBot:
         """Everything the bot says in response to one message; an apology if the database
         cannot be reached (each change is its own transaction, so what was recorded stays)."""
         try:
-            return self._handle(message)
+            return [shown_as_typed(reply) for reply in self._handle(message)]
         except _DATABASE_DOWN as error:
             log.warning("the database is unavailable: %s", error)
             return [records_unavailable()]
+
+    def awaits_document(self, message: Incoming) -> bool:
+        """Whether a file this person sends here would be read (their publication waits for
+        it); adapters download files only then. False when the database cannot say."""
+        try:
+            return self.publishing.awaits_document(message, self.approvals.me(message))
+        except _DATABASE_DOWN as error:
+            log.warning("the database is unavailable: %s", error)
+            return False
 
     def _handle(self, message: Incoming) -> list[Reply]:
         underway = read_underway(self.db, message)
@@ -130,10 +152,23 @@ class PolicyBot:
                 )
             ]
         try:
-            policy_id = self._policy_id(message)
+            policy_id = self._policy_id(message, underway.organization)
         except UnknownPolicy as error:
             return [_notice("error", f"Sorry, {error.args[0]}.")]
-        return self._route(self._turn(message, policy_id, text), underway)
+        replies = self._route(self._turn(message, policy_id, text), underway)
+        self._remember_menu(message, replies)
+        return replies
+
+    def _remember_menu(self, message: Incoming, replies: list[Reply]) -> None:
+        """Keep the numbered choices a reply offers, so the next message can pick by number,
+        and the command a reply asks the next message to complete (a denial's reason)."""
+        menus = [reply.data for reply in replies if isinstance(reply.data.get("menu"), list)]
+        if menus:
+            memory.remember(self.db, message, _MENU, dict(menus[-1]), self.clock())
+        awaiting = [reply.data["awaiting"] for reply in replies if "awaiting" in reply.data]
+        if awaiting:
+            value = {"command": str(awaiting[-1])}
+            memory.remember(self.db, message, AWAITING, value, self.clock())
 
     def _turn(self, message: Incoming, policy_id: str, text: str) -> Turn:
         return Turn(
@@ -148,11 +183,29 @@ class PolicyBot:
 
     def help_for(self, message: Incoming) -> Reply:
         """What this person can do with their policy (the welcome card shows it too)."""
-        return self._help(self._turn(message, self._policy_id(message), "help"))
+        return self._help(self._turn(message, self.policy_for(message), "help"))
+
+    def policy_for(self, message: Incoming) -> str:
+        """The policy this person's messages are about: the one they chose, else their
+        organization's, else the channel's, else the deployment's default."""
+        return self._policy_id(message, self._organization_of(message))
+
+    def resumed_checklist(self, message: Incoming) -> Reply | None:
+        """The unfinished checklist of this conversation, said as such, if there is one (a new
+        terminal session shows it before anything else)."""
+        policy_id = self.policy_for(message)
+        checklist = self.library.checklist(policy_id)
+        if checklist is None or not self.checklists.active(message):
+            return None
+        return self.checklists.resumed(message, self.library.policy(policy_id), checklist)
 
     def _route(self, turn: Turn, underway: Underway) -> list[Reply]:
         """The dialog under way takes the message first; then the commands; then an answer."""
         message, policy_id = turn.message, turn.policy_id
+        if underway.awaiting and (pending := memory.forget(self.db, message, AWAITING)):
+            completed = self._complete(turn, str(pending["command"]))
+            if completed is not None:
+                return completed
         if underway.request_draft and self.requests.active(message):
             return [
                 self.requests.step(
@@ -169,6 +222,22 @@ class PolicyBot:
         if underway.checklist_draft and self.checklists.active(message):
             return self._checklist_turn(turn, underway)
         return self._dispatch(turn, underway)
+
+    def _complete(self, turn: Turn, command: str) -> list[Reply] | None:
+        """The message completes the command that asked for it ("deny 5" + the reason); None
+        when the person typed a command instead (it runs as usual)."""
+        if _CANCEL.fullmatch(turn.text.strip()):
+            return [_notice("cancelled", f"OK: nothing was done ('{command}' was not sent).")]
+        if self.commands.find(turn.text) is not None or turn.text.rstrip().endswith("?"):
+            return None  # another command, or a question: it is answered as usual
+        completed = Turn(
+            turn.message,
+            turn.policy_id,
+            f"{command} {turn.text}",
+            whoami=lambda: turn.me,
+            asks_authorizations=lambda: turn.asks_authorizations,
+        )
+        return self.commands.run(completed) or []
 
     def _own_commands(self) -> list[Command]:
         """The conversation's own commands: the checklist, acknowledging, status, help."""
@@ -212,6 +281,17 @@ class PolicyBot:
                 lambda turn, match: self._show(
                     turn.message, turn.policy_id, match["clause"].lower()
                 ),
+            ),
+            Command(_NONE_OF_THESE, lambda turn, _: self._none_of_these(turn)),
+            Command(
+                _ANYTHING,
+                lambda turn, _: self._feedback_in_words(turn),
+                when=lambda text: smalltalk(text) in (Smalltalk.HELPFUL, Smalltalk.NOT_HELPFUL),
+            ),
+            Command(
+                _ANYTHING,
+                lambda turn, _: self._chitchat(turn),
+                when=lambda text: smalltalk(text) in _CHITCHAT,
             ),
             Command(
                 _FEEDBACK,
@@ -295,12 +375,11 @@ class PolicyBot:
             return replies
         message, policy_id, text = turn.message, turn.policy_id, turn.text
         command = text.lower().rstrip(".!")
-        if (
-            command.isdigit()
-            and underway.remembers
-            and (offered := memory.recall(self.db, message, _CHOICES))
-        ):
-            return [self._choose(message, offered, int(command))]
+        if picked := _PICK.fullmatch(command):
+            offered = memory.recall(self.db, message, _MENU) if underway.menu else None
+            if offered is None:
+                return [_notice("no_menu", _NO_MENU)]
+            return self._pick(turn, underway, offered, int(picked["number"]))
         if parse_yes_no(command) is not None and len(command.split()) <= 2:
             return [
                 _notice(
@@ -312,17 +391,18 @@ class PolicyBot:
             ]
         if clause_id := self._named_clause(policy_id, command):
             return [self._show(message, policy_id, clause_id, question=text)]
-        return [self.answer(message, policy_id, text, forget=underway.remembers)]
+        return [self.answer(message, policy_id, text, forget=underway.menu)]
 
     def _help(self, turn: Turn) -> Reply:
         return help_reply(self.library.policy(turn.policy_id), self.commands.help_lines(turn))
 
     def consult(self, policy_id: str, question: str, top_k: int | None = None) -> MatchResult:
-        """Match a question against the policy; questions it cannot answer are logged for HR."""
+        """Match a question against the policy; real questions it cannot answer are logged for
+        HR (chit-chat, a stray word or number is not a question)."""
         result = self.library.matcher.ask(
             policy_id, question, top_k=top_k or self.config.matcher.top_k
         )
-        if result.outcome is Outcome.UNKNOWN:
+        if result.outcome is Outcome.UNKNOWN and looks_like_question(question):
             unanswered.log_unanswered(
                 self.db,
                 policy_id=policy_id,
@@ -341,17 +421,23 @@ class PolicyBot:
         """
         result = self.consult(policy_id, question)
         if forget:
-            memory.forget(self.db, message, _CHOICES)
-        if result.outcome is Outcome.DID_YOU_MEAN:
-            choices = [match.clause.id for match in result.matches]
-            pending = {"policy_id": policy_id, "clause_ids": choices, "question": question}
-            memory.remember(self.db, message, _CHOICES, pending, self.clock())
+            memory.forget(self.db, message, _MENU)
+        if result.outcome is Outcome.UNKNOWN and not looks_like_question(question):
+            return not_understood_reply(question)
+        if result.outcome is Outcome.ANSWER:
+            self._remember_answer(message, policy_id, result.matches[0].clause.id)
         return answer_reply(
             result,
             self.library.analyzer(policy_id),
             acknowledged=self._acknowledged(message, policy_id),
             hr_contact=self.config.hr_contact(policy_id),
         )
+
+    def _remember_answer(self, message: Incoming, policy_id: str, clause_id: str) -> None:
+        if message.platform == "cli":  # `policybot ask` has no conversation to remember
+            return
+        value = {"policy_id": policy_id, "clause": clause_id}
+        memory.keep(self.db, message, _LAST_ANSWER, value, self.clock())
 
     def acknowledge(self, message: Incoming, policy_id: str) -> Reply:
         """Record that the person has read the current version; harmless to repeat."""
@@ -492,8 +578,9 @@ class PolicyBot:
         policy = self.library.policy(policy_id)
         if clause_id not in policy.clause_ids:
             return _notice("error", f"The {policy.title} has no part called {clause_id!r}.")
-        pending = memory.forget(self.db, message, _CHOICES)
-        question = question or (str(pending["question"]) if pending else "")
+        pending = memory.forget(self.db, message, _MENU)
+        question = question or (str(pending.get("question") or "") if pending else "")
+        self._remember_answer(message, policy_id, clause_id)
         return clause_reply(
             policy,
             policy.clause(clause_id),
@@ -502,11 +589,84 @@ class PolicyBot:
             acknowledged=self._acknowledged(message, policy_id),
         )
 
-    def _choose(self, message: Incoming, offered: dict[str, Any], number: int) -> Reply:
-        choices = [str(clause) for clause in offered["clause_ids"]]
-        if not 1 <= number <= len(choices):
-            return _notice("error", f"Please pick a number from 1 to {len(choices)}.")
-        return self._show(message, str(offered["policy_id"]), choices[number - 1])
+    def _pick(
+        self, turn: Turn, underway: Underway, offered: dict[str, Any], number: int
+    ) -> list[Reply]:
+        """A number typed at a numbered menu: the choice it names, as if its command was typed."""
+        commands = [str(command) for command in offered["menu"]]
+        last = len(commands) + (1 if offered.get("none_of_these") else 0)
+        if number == len(commands) + 1 and offered.get("none_of_these"):
+            return [self._none_of_these(turn)]
+        if not 1 <= number <= len(commands):
+            return [_notice("error", f"Please pick a number from 1 to {last}.")]
+        memory.forget(self.db, turn.message, _MENU)  # a choice is made once
+        command = commands[number - 1]
+        if command.startswith("show "):  # a "did you mean": quote it for the question asked
+            policy_id = str(offered.get("policy") or turn.policy_id)
+            question = str(offered.get("question") or "")
+            shown = self._show(turn.message, policy_id, command.removeprefix("show "), question)
+            return [shown]
+        chosen = Turn(
+            turn.message,
+            turn.policy_id,
+            command,
+            whoami=lambda: turn.me,
+            asks_authorizations=lambda: turn.asks_authorizations,
+        )
+        return self._dispatch(chosen, underway)
+
+    def _none_of_these(self, turn: Turn) -> Reply:
+        """ "None of these" at a "did you mean": the question goes to HR like an unanswered one."""
+        offered = memory.forget(self.db, turn.message, _MENU)
+        if offered is None or not offered.get("none_of_these"):
+            return _notice("no_menu", _NO_MENU)
+        policy_id = str(offered.get("policy") or turn.policy_id)
+        question = str(offered.get("question") or "")
+        if question:
+            unanswered.log_unanswered(
+                self.db,
+                policy_id=policy_id,
+                text=question,
+                best_score=float(offered.get("best_score") or 0.0),
+                now=self.clock(),
+            )
+        return unknown_reply(
+            self.library.policy(policy_id),
+            self.config.hr_contact(policy_id),
+            lead="Sorry that none of those fit.",
+        )
+
+    def _feedback_in_words(self, turn: Turn) -> Reply:
+        """ "That helped" or "that wasn't helpful": the same vote as the buttons, on the clause
+        last quoted in this conversation."""
+        helpful = smalltalk(turn.text) is Smalltalk.HELPFUL
+        last = memory.recall(self.db, turn.message, _LAST_ANSWER)
+        if last is None:
+            return _notice(
+                "feedback_nothing",
+                "Thanks for telling me. I haven't quoted the policy in this conversation yet: "
+                "ask me a question, then tell me whether the answer helped.",
+            )
+        return self.feedback(turn.message, str(last["policy_id"]), str(last["clause"]), helpful)
+
+    def _chitchat(self, turn: Turn) -> Reply:
+        """A greeting, thanks, goodbye, "ok", or keys a terminal typed as text: a kind word and
+        what to do next; nothing is logged."""
+        kind = smalltalk(turn.text)
+        title = self.library.policy(turn.policy_id).title
+        example = 'for example "can I post photos of my crew?"'
+        texts = {
+            Smalltalk.GREETING: f"Hello! I answer questions about the {title}. Ask me in your "
+            f"own words, {example}, or type 'help' to see what else I can do.",
+            Smalltalk.THANKS: "You're welcome. Ask me anything else about the policy whenever "
+            "you like.",
+            Smalltalk.GOODBYE: "Goodbye! Come back whenever you have a question about the policy.",
+            Smalltalk.OKAY: "OK. Ask me anything else about the policy, or type 'help'.",
+            Smalltalk.KEYS: "That looks like a key your terminal sent as text (an arrow key, "
+            "perhaps), not a question. Type your question and press Enter, or type 'help'.",
+        }
+        assert kind is not None
+        return _notice(kind.value, texts[kind])
 
     def _acknowledged(self, message: Incoming, policy_id: str) -> bool:
         state = acks.ack_status(
@@ -514,10 +674,31 @@ class PolicyBot:
         )
         return state.up_to_date
 
-    def _policy_id(self, message: Incoming) -> str:
-        policy_id = message.policy_id or self.config.default_policy
+    def _policy_id(self, message: Incoming, organization: str | None) -> str:
+        policy_id = (
+            message.policy_id
+            or self._organization_policy(organization)
+            or message.default_policy_id
+            or self.config.default_policy
+        )
         self.library.policy(policy_id)  # raises UnknownPolicy with the known ids
         return policy_id
+
+    def _organization_policy(self, organization: str | None) -> str | None:
+        found = next((o for o in self.config.organizations if o.id == organization), None)
+        return found.policy if found and found.policy in self.library.policy_ids else None
+
+    def _organization_of(self, message: Incoming) -> str | None:
+        return read_underway(self.db, message).organization
+
+
+_CHITCHAT = frozenset(
+    {Smalltalk.GREETING, Smalltalk.THANKS, Smalltalk.GOODBYE, Smalltalk.OKAY, Smalltalk.KEYS}
+)
+_NO_MENU = (
+    "There is no list to pick from right now. Ask me a question about the policy, or type "
+    "'help' to see what I can do."
+)
 
 
 def clean_input(text: str) -> str | None:

@@ -10,7 +10,7 @@ be claimed again. A person with no platform to reach them is recorded as unreach
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,6 +29,11 @@ NO_PLATFORM = "this person has no chat platform on record"
 MAX_ATTEMPTS = 6
 PLATFORM_ORDER = ("slack", "teams", "console")
 QUEUED = "outbox"  # the topic announced after a commit that queued messages
+OBSOLETE = "obsolete"  # the status of a message no longer wanted when its time to send came
+
+# Why a queued message is no longer wanted (the person acknowledged since, the request was
+# decided), read in the session given, or None to send it. Keyed by topic prefix.
+Check = Callable[[Session, int, Reply], str | None]
 
 
 @dataclass(frozen=True)
@@ -311,8 +316,40 @@ def put_back(
         )
 
 
-def deliver_to_console(db: Database, person_id: int, now: datetime) -> list[Reply]:
-    """Everything waiting for a person in the terminal, marked delivered as it is returned."""
+def obsolete_reason(
+    session: Session, checks: Mapping[str, Check], person_id: int, topic: str, reply: Reply
+) -> str | None:
+    """Why a message is no longer wanted now, by the check registered for its topic, or None."""
+    for prefix, check in checks.items():
+        if topic.startswith(prefix):
+            return check(session, person_id, reply)
+    return None
+
+
+def still_wanted(
+    db: Database, item: OutboxItem, checks: Mapping[str, Check], now: datetime
+) -> bool:
+    """Checked just before a message is sent: False (and the message marked obsolete, with
+    why) when what it asks for is done or was overtaken since it was queued."""
+    if not any(item.topic.startswith(prefix) for prefix in checks):
+        return True  # most messages (announcements, outcomes) have nothing to check
+    with db.session() as session:
+        reason = obsolete_reason(session, checks, item.person_id, item.topic, item.reply)
+        if reason is None:
+            return True
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == item.id, OutboxMessage.claim_token == item.claim)
+            .values(status=OBSOLETE, claim_token=None, last_error=reason[:500], sent_at=None)
+        )
+    return False
+
+
+def deliver_to_console(
+    db: Database, person_id: int, now: datetime, checks: Mapping[str, Check] | None = None
+) -> list[Reply]:
+    """Everything still wanted that waits for a person in the terminal, marked delivered as it
+    is returned (what `checks` find obsolete is marked so, and not shown)."""
     with db.session() as session:
         rows = list(
             session.scalars(
@@ -325,9 +362,16 @@ def deliver_to_console(db: Database, person_id: int, now: datetime) -> list[Repl
                 .order_by(OutboxMessage.id)
             )
         )
+        shown = []
         for row in rows:
+            reply = reply_from_dict(row.reply)
+            reason = obsolete_reason(session, checks or {}, person_id, row.topic, reply)
+            if reason is not None:
+                row.status, row.last_error = OBSOLETE, reason[:500]
+                continue
             row.status, row.sent_at, row.attempts = "sent", utc(now), row.attempts + 1
-        return [reply_from_dict(row.reply) for row in rows]
+            shown.append(reply)
+        return shown
 
 
 def undelivered(db: Database, people: ColumnElement[bool] | None = None) -> list[Undelivered]:

@@ -7,13 +7,15 @@ belongs to the organization naming it (or, for a policy HR published, the one wi
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
 
 from bot.config import Config, Organization
 from bot.storage.models import Person, PersonRole, Policy
 
 DEFAULT_ID = "default"
+# The key under which a session's `info` holds the default organization's id (see bot.app).
+DEFAULT_ORGANIZATION = "default_organization"
 
 
 def default_organization(config: Config, name: str) -> Organization:
@@ -78,3 +80,15 @@ def hr_contact_of(config: Config, policy_id: str, stored_name: str) -> str:
     """How a policy's employees reach HR: their organization's contact in app.yaml."""
     organization = organization_of(config, policy_id, stored_name)
     return organization.hr_contact if organization else config.hr_contact(policy_id)
+
+
+def same_organization(session: Session, organization: str | None) -> ColumnElement[bool]:
+    """The people rows of the same organization as someone recorded under `organization`
+    (None: none on record, so the default one's), as a condition for a query."""
+    default = session.info.get(DEFAULT_ORGANIZATION)
+    effective = organization or default
+    if effective is None:  # no organizations configured: one city
+        return true()
+    if effective == default:
+        return or_(Person.organization == effective, Person.organization.is_(None))
+    return Person.organization == effective

@@ -38,7 +38,7 @@ from knowledge.checklist import (
     load_policy_checklist,
     parse_checklist,
 )
-from knowledge.checklist_proposal import Proposal, propose_checklist
+from knowledge.checklist_proposal import Proposal, propose_checklist, with_topic_links
 from knowledge.checklist_review import SetAside, follow_checklist, live_checklist, set_aside_items
 from knowledge.clause_map import ClauseMap, follow_clauses, identity
 from knowledge.diff import compare
@@ -147,8 +147,11 @@ class Library:
         snapshot = self._snapshot
         if policy_id not in snapshot.proposals:
             policy = self.policy(policy_id)
+            topic_links = self.matcher.index(policy_id).links  # the matcher's, already built
             snapshot.proposals[policy_id] = propose_checklist(
-                policy, organization=policy.meta.organization
+                policy,
+                organization=policy.meta.organization,
+                linker=lambda policy: with_topic_links(policy, topic_links),
             )
         return snapshot.proposals[policy_id]
 

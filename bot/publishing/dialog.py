@@ -45,6 +45,14 @@ class PublishDialog:
         """What a publication in this conversation is waiting for, if one is under way."""
         return memory.recall(self.db, message, KEY)
 
+    def awaits_document(self, message: Incoming, me: PersonInfo | None) -> bool:
+        """Whether this HR person's publication here waits for its document: the only time a
+        file sent in chat is fetched."""
+        if me is None or not me.has("hr"):
+            return False
+        state = self.waiting(message)
+        return state is not None and state.get("step") == "document"
+
     def command_entry(self) -> Command:
         """`publish ...` in the command table: HR's alone."""
         return Command(

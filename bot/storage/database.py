@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from bot.storage.liveness import check_connections_on_checkout
+from bot.storage.sqlite_file import guard_file
 
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
@@ -209,7 +210,10 @@ def _on_sqlite_connect(in_memory: bool) -> Any:
 
 
 def _create_engine(url: URL, path: Path | None) -> Engine:
-    """Build the engine; SQLite gets thread sharing, a busy timeout and its connect hook."""
+    """Build the engine; SQLite gets thread sharing, a busy timeout and its connect hook.
+
+    Errors never show their statement's parameters (people's names, their words): an error
+    logged at ERROR carried them, on PostgreSQL."""
     if url.get_backend_name() == "postgresql" and url.get_driver_name() == "psycopg":
         query_keys = set(url.query)
         connect_args: dict[str, Any] = {}
@@ -217,16 +221,18 @@ def _create_engine(url: URL, path: Path | None) -> Engine:
             connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
         if "application_name" not in query_keys:
             connect_args["application_name"] = "policybot"
-        engine = create_engine(url, connect_args=connect_args)
+        engine = create_engine(url, connect_args=connect_args, hide_parameters=True)
         check_connections_on_checkout(engine)
         return engine
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
     sqlite_args = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDS}
     in_memory = path is None and not str(url.database or "").startswith("file:")
     pool_args: dict[str, Any] = {"poolclass": StaticPool} if in_memory else {}
-    engine = create_engine(url, connect_args=sqlite_args, **pool_args)
+    engine = create_engine(url, connect_args=sqlite_args, hide_parameters=True, **pool_args)
     event.listen(engine, "connect", _on_sqlite_connect(in_memory))
+    if path is not None:
+        guard_file(engine, path, StorageError)
     return engine
 
 
@@ -261,6 +267,9 @@ class Database:
             reason = f"unknown kind of database ({error})"
             raise StorageError(f"cannot use the database at {self.where}: {reason}") from None
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+        # Facts about the deployment that records need to interpret rows (the default
+        # organization, for people with none on record), given to every session as its `info`.
+        self.context: dict[str, Any] = {}
         self._subscribers: dict[str, list[Callable[[], None]]] = {}
         self._autocommit_sessions = self._sessions
         if self._url.get_backend_name() != "sqlite":
@@ -308,7 +317,7 @@ class Database:
         """Yield a Session in a transaction: committed on success, rolled back on error.
 
         After the commit, the subscribers of each topic the work announced are called."""
-        with self._translated_errors(), self._sessions() as session:
+        with self._translated_errors(), self._sessions(info=self.context) as session:
             with session.begin():
                 yield session
             self._after_commit(session)
@@ -356,7 +365,8 @@ class Database:
         On a database server this saves the BEGIN and COMMIT round trips that :meth:`session`
         costs; the hot path of every message uses it. On SQLite it is :meth:`session`.
         """
-        with self._translated_errors(), self._autocommit_sessions() as session, session.begin():
+        sessions = self._autocommit_sessions
+        with self._translated_errors(), sessions(info=self.context) as session, session.begin():
             yield session
 
     def migrate(self) -> None:

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.messages import Incoming
@@ -36,6 +37,27 @@ def remember(
         row.value, row.updated_at = dict(value), utc(now)
 
     with_retry(db, work)
+
+
+def keep(db: Database, message: Incoming, key: str, value: dict[str, Any], now: datetime) -> None:
+    """`remember` in one statement (an upsert), for what is kept after most messages (the
+    clause last quoted): no read before the write, no transaction around it."""
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    row = {
+        "platform": message.platform,
+        "person": message.person,
+        "conversation": message.conversation,
+        "key": key,
+        "value": dict(value),
+        "updated_at": utc(now),
+    }
+    statement = insert(ConversationMemory).values(row)
+    statement = statement.on_conflict_do_update(
+        index_elements=["platform", "person", "conversation", "key"],
+        set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+    )
+    with db.autocommit() as session:
+        session.execute(statement)
 
 
 def recall(db: Database, message: Incoming, key: str) -> dict[str, Any] | None:

@@ -17,12 +17,15 @@ from tests.teams.conftest import TENANT_LAX, Teams
 
 
 @pytest.fixture
-def config_file(tmp_path: Path) -> Path:
+def config_file(tmp_path: Path, file_host: str) -> Path:
+    """Teams on, with the fake file host allowed explicitly (its origin, http on loopback)."""
+    origin = file_host.split("/download/")[0]
     path = tmp_path / "app.yaml"
     path.write_text(
         "database:\n  path: data/bot.sqlite3\n"
         "organizations:\n  - {id: lax, name: City of La Crosse, policy: la-crosse}\n"
         f"teams:\n  enabled: true\n  tenants: {{{TENANT_LAX}: lax}}\n"
+        f"  file_hosts: ['{origin}']\n"
         "people:\n"
         "  - {handle: hana, name: Hana Ito, department: HR, roles: [hr], teams: aad-hana}\n"
     )

@@ -37,7 +37,7 @@ def test_an_employee_and_a_supervisor_in_two_terminals(config_file: Path) -> Non
     assert "1 message(s) for you" in supervisor and "Pat Lee (Parks) asks" in supervisor
     assert "Recorded: you approved request #1" in supervisor
     back = chat(config_file, "pat", "status")
-    assert "Sam Ortiz (your supervisor) approved your request #1" in back
+    assert "Sam Ortiz, your supervisor, approved your request #1" in back
     assert "Go ahead" in back
 
 
@@ -87,8 +87,27 @@ def test_the_authorizations_report_shows_each_decision(config_file: Path) -> Non
     assert result.returncode == 0, result.stderr
     [row] = list(csv.DictReader(io.StringIO(result.stdout)))
     assert row["status"] == "pending" and row["requester"] == "Pat Lee"
-    assert "department_director: approved by Dana Fox" in row["decisions"]
+    assert "department director: approved by Dana Fox" in row["decisions"]
     assert "(ok by me)" in row["decisions"]
-    assert "social_media_administrator: waiting for Alex Kim" in row["decisions"]
+    assert "social media administrator: waiting for Alex Kim" in row["decisions"]
+    assert row["clauses"] == "clause 10: Links from a city web site to a personal page"
     trail = run("report", "authorizations", "--audit", config=config_file).stdout
     assert "Dana Fox" in trail and "approved" in trail
+    assert "roles: department director, social media administrator" in trail
+    assert "['" not in trail and "department_director" not in trail
+    chat(
+        config_file,
+        "pat",
+        "request authorization needs-link-permission",
+        "Link my other blog from the Parks page",
+        "More event photos",
+        "parks page",
+        START,
+        END,
+        "yes",
+    )
+    chat(config_file, "dana", "deny 2 not a City page")  # the administrator's is not needed
+    report = run("report", "authorizations", "--csv", config=config_file)
+    row = list(csv.DictReader(io.StringIO(report.stdout)))[1]
+    assert "social media administrator: not needed (request denied)" in row["decisions"]
+    assert "closed" not in row["decisions"]

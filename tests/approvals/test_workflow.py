@@ -38,7 +38,7 @@ def test_a_request_goes_to_the_supervisor_who_approves_and_the_requester_is_told
     decided = say(app, "sam", f"approve {number} Fine, for the reopening week")
     assert decided.kind == "decision" and "approved" in decided.text
     [told] = inbox_of(app, "pat")
-    assert "Sam Ortiz (your supervisor) approved" in told
+    assert "Sam Ortiz, your supervisor, approved" in told
     assert "Fine, for the reopening week" in told
     status = say(app, "pat", "status").text
     assert f"#{number}" in status and "approved by Sam Ortiz" in status
@@ -48,7 +48,7 @@ def test_a_link_needs_both_the_director_and_the_administrator(app: App) -> None:
     number = request(app, kind="needs-link-permission")
     assert say(app, "dana", f"approve {number}").kind == "decision"
     assert status_of(app, number) == "pending"
-    assert "Still waiting for the social media administrator" in inbox_of(app, "pat")[0]
+    assert "It still waits for the social media administrator (Alex Kim)" in inbox_of(app, "pat")[0]
     say(app, "alex", f"approve {number} ok")
     assert status_of(app, number) == "approved"
 

@@ -27,7 +27,7 @@ def walk(app: App, *answers: str, start: str = "check") -> Reply:
 
 
 def test_crew_photo_taken_on_the_job_is_do_not_post_citing_clause_9(app: App) -> None:
-    verdict = walk(app, "no", "yes", "no", "no", "yes", "no", "no", "no")
+    verdict = walk(app, "no", "yes", "no", "no", "yes", "no", "no", "no", "no")
     assert verdict.kind == "checklist_verdict"
     assert verdict.text.startswith("Verdict: Do not post.")
     assert "clause 9" in verdict.text
@@ -38,7 +38,7 @@ def test_crew_photo_taken_on_the_job_is_do_not_post_citing_clause_9(app: App) ->
 
 
 def test_tweet_about_a_council_decision_needs_the_exact_disclaimer(app: App) -> None:
-    verdict = walk(app, "nope", "yep", "no", "no", "no", "no", "no", "no")
+    verdict = walk(app, "nope", "yep", "no", "no", "no", "no", "no", "no", "no")
     assert verdict.text.startswith("Verdict: Fine to post, with the disclaimer.")
     assert DISCLAIMER in verdict.text and "clause 3" in verdict.text
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import inherited
+
 
 def _database_url() -> dict[str, str]:
     """The test's POLICYBOT_DATABASE_URL, if it set one (it does on PostgreSQL)."""
@@ -28,7 +30,7 @@ def run(
         capture_output=True,
         text=True,
         timeout=60,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), **_database_url()},
+        env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), **inherited(), **_database_url()},
     )
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import inherited
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -23,7 +25,7 @@ def policybot(*args: str, cwd: Path | None = None) -> subprocess.CompletedProces
         text=True,
         timeout=60,
         cwd=cwd,
-        env={"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "COLUMNS": "100"},
+        env={"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "COLUMNS": "100", **inherited()},
     )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from bot.storage import Database
 from bot.storage.database import MIGRATIONS_DIR
+from tests.processes import inherited
 
 HEAD = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
 
@@ -25,7 +26,7 @@ def policybot(
     *args: str, config: Path, database_url: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run `policybot --config CONFIG ARGS` with the test's database (or ``database_url``)."""
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(Path.home())}
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), **inherited()}
     url = database_url or os.environ.get("POLICYBOT_DATABASE_URL")
     if url:
         env["POLICYBOT_DATABASE_URL"] = url

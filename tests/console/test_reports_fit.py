@@ -21,6 +21,7 @@ import pytest
 from adapters.console.tables import fit_table
 from tests.approvals.conftest import STAFF
 from tests.console.pty_session import TerminalSession
+from tests.processes import inherited
 
 WHAT = "Post the pool reopening photos on the Parks Facebook page"
 START = (date.today() + timedelta(days=2)).isoformat()
@@ -42,6 +43,7 @@ def config(tmp_path: Path) -> Path:
 def environment(config: Path, **extra: str) -> dict[str, str]:
     env = {
         "PATH": "/usr/bin:/bin",
+        **inherited(),
         "HOME": str(config.parent / "home"),
         "POLICYBOT_CONFIG": str(config),
     }

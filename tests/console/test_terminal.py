@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.console.pty_session import SGR, TerminalSession
+from tests.processes import inherited
 
 QUESTION = "can I post photos of my crew?"
 
@@ -24,6 +25,7 @@ QUESTION = "can I post photos of my crew?"
 def environment(tmp_path: Path, config_file: Path) -> dict[str, str]:
     env = {
         "PATH": "/usr/bin:/bin",
+        **inherited(),
         "HOME": str(tmp_path / "home"),
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "TERM": "xterm",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -13,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.processes import inherited
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -34,6 +35,7 @@ def environment() -> dict[str, str]:
     passed = ("POLICYBOT_DATABASE_URL", "POLICYBOT_DASHBOARD_SECRET")
     return {
         "PATH": "/usr/bin:/bin",
+        **inherited(),
         "HOME": str(Path.home()),
         "POLICYBOT_LOG_LEVEL": "WARNING",
         **{k: v for k, v in os.environ.items() if k in passed},
@@ -66,10 +68,9 @@ def sign_in_link(config: Path, user: str) -> str:
     return found.group(0)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+# The dashboard's address in app.yaml until the server has bound a port of its own choosing;
+# `serve` then writes the real one, for the sign-in links `policybot` prints from then on.
+PENDING_BASE_URL = "http://127.0.0.1:9"
 
 
 @dataclass
@@ -91,10 +92,12 @@ class Server:
         self.ready.set()  # ended: whoever waits sees no URL and the output
 
 
-def serve(config: Path, port: int) -> Iterator[Server]:
-    """Start `policybot serve` on the port, wait for the line saying it serves, stop it after."""
+def serve(config: Path) -> Iterator[Server]:
+    """Start `policybot serve` on a port it binds itself (port 0: nothing is picked here and
+    freed for it to take later, which another suite could take first), wait for the line saying
+    where it serves, point the dashboard's links there, and stop it after."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "adapters.cli", "--config", str(config), "serve", *_at(port)],
+        [sys.executable, "-m", "adapters.cli", "--config", str(config), "serve", *_at(0)],
         stderr=subprocess.PIPE,
         text=True,
         env=environment(),
@@ -103,6 +106,9 @@ def serve(config: Path, port: int) -> Iterator[Server]:
     threading.Thread(target=server.drain, daemon=True).start()
     try:
         assert server.ready.wait(READY_SECONDS) and server.url, "".join(server.lines)
+        text = config.read_text()
+        assert PENDING_BASE_URL in text, "the test's app.yaml should use served.PENDING_BASE_URL"
+        config.write_text(text.replace(PENDING_BASE_URL, server.url))
         yield server
     finally:
         process.terminate()

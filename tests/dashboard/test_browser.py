@@ -32,18 +32,13 @@ SAME_QUESTION = "could I put the mayor's bumper sticker on my city truck?"
 
 
 @pytest.fixture
-def port() -> int:
-    return served.free_port()
-
-
-@pytest.fixture
-def config_file(tmp_path: Path, port: int) -> Path:
+def config_file(tmp_path: Path) -> Path:
     path = tmp_path / "app.yaml"
     path.write_text(
         "database:\n  path: data/bot.sqlite3\n"
         "organizations:\n"
         "  - {id: lax, name: City of La Crosse, policy: la-crosse, hr_contact: HR at City Hall}\n"
-        f"dashboard: {{enabled: true, base_url: 'http://127.0.0.1:{port}'}}\n"
+        f"dashboard: {{enabled: true, base_url: '{served.PENDING_BASE_URL}'}}\n"
         "people:\n"
         "  - {handle: hal, name: Hal Ortiz, department: Human Resources, roles: [employee, hr]}\n"
         "  - {handle: hana, name: Hana Berg, department: Human Resources, roles: [hr]}\n"
@@ -54,8 +49,8 @@ def config_file(tmp_path: Path, port: int) -> Path:
 
 
 @pytest.fixture
-def server(config_file: Path, port: int, database_url: str) -> Iterator[served.Server]:
-    yield from served.serve(config_file, port)
+def server(config_file: Path, database_url: str) -> Iterator[served.Server]:
+    yield from served.serve(config_file)
 
 
 @pytest.fixture(scope="module")

@@ -37,19 +37,14 @@ OLD = ("is tiktok allowed at my desk", timedelta(days=20))
 
 
 @pytest.fixture
-def port() -> int:
-    return served.free_port()
-
-
-@pytest.fixture
-def config_file(tmp_path: Path, port: int) -> Path:
+def config_file(tmp_path: Path) -> Path:
     path = tmp_path / "app.yaml"
     path.write_text(
         "database:\n  path: data/bot.sqlite3\n"
         "organizations:\n"
         "  - {id: lax, name: City of La Crosse, policy: la-crosse, hr_contact: HR at City Hall}\n"
         "  - {id: elmo, name: City of Lake Elmo, policy: lake-elmo}\n"
-        f"dashboard: {{enabled: true, base_url: 'http://127.0.0.1:{port}'}}\n"
+        f"dashboard: {{enabled: true, base_url: '{served.PENDING_BASE_URL}'}}\n"
         "acknowledgements: {remind_after_days: 7, remind_every_days: 7}\n"
         "people:\n"
         "  - {handle: hal, name: Hal Ortiz, department: Human Resources, roles: [hr]}\n"
@@ -62,8 +57,8 @@ def config_file(tmp_path: Path, port: int) -> Path:
 
 
 @pytest.fixture
-def server(config_file: Path, port: int, database_url: str) -> Iterator[served.Server]:
-    yield from served.serve(config_file, port)
+def server(config_file: Path, database_url: str) -> Iterator[served.Server]:
+    yield from served.serve(config_file)
 
 
 @pytest.fixture(scope="module")

@@ -60,6 +60,7 @@ LC_PERSONAL_POST = [
     ("city_material", NO),
     ("work_photos", NO),
     ("identifies_employee", NO),
+    ("city_site_link", NO),
     ("city_email", NO),
     ("respect", NO),
 ]
@@ -204,6 +205,7 @@ def test_la_crosse_personal_scrolling_at_the_desk_waits_until_after_work(
             ("work_related", NO),
             ("about_city", NO),
             ("identifies_employee", NO),
+            ("city_site_link", NO),
             ("city_email", NO),
             ("respect", NO),
         ],
@@ -243,6 +245,7 @@ def test_la_crosse_harassing_complaint_is_not_postable(la_crosse: Checklist) -> 
             ("at_work", NO),
             ("about_city", NO),
             ("identifies_employee", NO),
+            ("city_site_link", NO),
             ("city_email", NO),
             ("respect", YES),
         ],
@@ -258,6 +261,7 @@ def test_la_crosse_purely_personal_post_is_fine(la_crosse: Checklist) -> None:
             ("at_work", NO),
             ("about_city", NO),
             ("identifies_employee", NO),
+            ("city_site_link", NO),
             ("city_email", NO),
             ("respect", NO),
         ],
@@ -280,7 +284,15 @@ def test_la_crosse_changing_an_answer_drops_the_branch_it_opened(la_crosse: Chec
     step = la_crosse.next_step(answers)
     assert isinstance(step, Question) and step.id == "about_city"
     assert la_crosse.relevant_answers(answers) == {"at_work": NO}
-    answers.update({"about_city": NO, "identifies_employee": NO, "city_email": NO, "respect": NO})
+    answers.update(
+        {
+            "about_city": NO,
+            "identifies_employee": NO,
+            "city_site_link": NO,
+            "city_email": NO,
+            "respect": NO,
+        }
+    )
     verdict = la_crosse.next_step(answers)
     assert isinstance(verdict, Verdict)
     assert verdict.verdict == "ok" and verdict.approvers == ()
@@ -312,6 +324,7 @@ def test_lake_elmo_campaigning_for_a_friend_from_city_hall(lake_elmo: Checklist)
         [
             ("confidential", NO),
             ("city_business", NO),
+            ("disruptive", NO),
             ("respect", NO),
             ("newspaper", NO),
             ("profit_or_politics", YES),
@@ -328,6 +341,7 @@ def test_lake_elmo_campaigning_on_own_time_with_own_means_is_fine(lake_elmo: Che
         [
             ("confidential", NO),
             ("city_business", NO),
+            ("disruptive", NO),
             ("respect", NO),
             ("newspaper", NO),
             ("profit_or_politics", YES),
@@ -382,6 +396,7 @@ def test_lake_elmo_harassing_a_coworker_after_hours(lake_elmo: Checklist) -> Non
         [
             ("confidential", NO),
             ("city_business", NO),
+            ("disruptive", NO),
             ("respect", YES),
             ("newspaper", YES),
             ("profit_or_politics", NO),
@@ -400,6 +415,7 @@ def test_lake_elmo_personal_post_is_fine_without_disclaimer_questions(
         [
             ("confidential", NO),
             ("city_business", NO),
+            ("disruptive", NO),
             ("respect", NO),
             ("newspaper", NO),
             ("profit_or_politics", NO),

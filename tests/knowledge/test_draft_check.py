@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from knowledge.checklist import Checklist, load_policy_checklist
+from knowledge.checklist import Checklist, ChecklistError, load_checklist, load_policy_checklist
 from knowledge.draft_check import DISCLAIMER_NOTE, Signal, scan_draft, suggested_answers
 from knowledge.draft_patterns import PatternError, compile_pattern
 
@@ -249,3 +249,43 @@ def test_signal_deep_inside_a_long_draft_is_found(la_crosse: Checklist) -> None:
 def test_any_text_scans_without_error(lake_elmo: Checklist, text: str) -> None:
     for signal in scan_draft(lake_elmo, text):
         assert signal.matched and signal.meaning and signal.clauses
+
+
+# --- whose situation a signal describes ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "My coworker Jim was on the clock sleeping again lol",
+        "She was on the clock when she posted that, unbelievable",
+        "Our crew was on the clock all weekend fixing the water main.",
+    ],
+)
+def test_someone_else_on_the_clock_is_not_the_posters_work_time(
+    la_crosse: Checklist, lake_elmo: Checklist, draft: str
+) -> None:
+    assert "work-time" not in by_id(scan_draft(la_crosse, draft))
+    assert "city-resources" not in by_id(scan_draft(lake_elmo, draft))
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "Posting this on the clock, don't tell anyone",
+        "I'm on the clock but had to share this",
+        "he said I was on the clock when I posted",
+        "My coworker was on the clock. So was I, on the clock and bored.",
+    ],
+)
+def test_the_posters_own_work_time_is_still_flagged(la_crosse: Checklist, draft: str) -> None:
+    found = by_id(scan_draft(la_crosse, draft))
+    assert found["work-time"].question == "at_work" and found["work-time"].answer is True
+
+
+def test_about_the_poster_must_be_true_or_false(tmp_path: Path) -> None:
+    text = (POLICIES / "la-crosse" / "checklist.yaml").read_text()
+    bad = text.replace("about_the_poster: true", "about_the_poster: sometimes", 1)
+    (tmp_path / "checklist.yaml").write_text(bad)
+    with pytest.raises(ChecklistError, match="about_the_poster' must be true or false"):
+        load_checklist(tmp_path / "checklist.yaml", LA_CROSSE_CLAUSES)

@@ -21,9 +21,10 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
+from tests.processes import inherited
 from tests.slack.conftest import Served, slack_environment
 from tests.slack.fake_slack import FakeSlack
-from tests.teams.conftest import BOT, FakeConnector
+from tests.teams.conftest import AUTH_OFF, BOT, FakeConnector
 
 READY_WITHIN_SECONDS = 60
 STAFF = """
@@ -81,8 +82,12 @@ async def connector() -> AsyncIterator[FakeConnector]:
 def environment(fake: FakeSlack, **extra: str) -> dict[str, str]:
     """What a worker gets: PATH, the test's database, Slack's secrets, Teams with auth off."""
     database = {k: v for k, v in os.environ.items() if k == "POLICYBOT_DATABASE_URL"}
-    base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(Path.home())}
-    return {**base, **database, **slack_environment(fake), **extra}
+    base = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(Path.home()),
+        **inherited(),
+    }
+    return {**base, **database, **slack_environment(fake), **AUTH_OFF, **extra}
 
 
 @dataclass

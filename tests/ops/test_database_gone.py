@@ -8,6 +8,7 @@ locked by another program, or its folder disappears.
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -134,3 +135,50 @@ def test_a_sqlite_folder_gone_gets_an_apology_and_the_records_are_there_when_it_
         shutil.move(tmp_path / "elsewhere", folder)
     app.db.dispose()
     assert "up to date" in say(app, "status")[0].text
+
+
+def _remove_database(folder: Path) -> None:
+    for file in folder.glob("bot.sqlite3*"):  # the file, its WAL and shared-memory files
+        file.unlink()
+
+
+@pytest.mark.sqlite_only
+def test_a_sqlite_file_deleted_while_in_use_confirms_nothing_until_it_is_restored(
+    app: App, tmp_path: Path
+) -> None:
+    """Connections kept writing to the deleted file: "Thank you. I recorded ..." for nothing."""
+    assert say(app, "ack", "lou")[0].kind == "ack"
+    backup = tmp_path / "backup.sqlite3"
+    app.db.engine.raw_connection().driver_connection.backup(sqlite3.connect(backup))  # type: ignore[union-attr]
+    _remove_database(tmp_path / "data")
+    for words in ("ack", "status"):
+        [reply] = say(app, words)
+        assert reply.kind == "unavailable" and reply.text.startswith(SORRY), words
+    assert not (tmp_path / "data" / "bot.sqlite3").exists()  # no empty database in its place
+    shutil.copy(backup, tmp_path / "data" / "bot.sqlite3")  # the operator restores it
+    assert say(app, "ack")[0].data["created"] is True  # recorded in the restored file
+    again = open_app(str(tmp_path / "app.yaml"))
+    try:
+        people = {row.person for row in acks.list_acknowledgements(again.db, "la-crosse")}
+        assert people == {"lou", "pat"}
+    finally:
+        again.close()
+
+
+@pytest.mark.sqlite_only
+async def test_serve_never_thanks_for_an_acknowledgement_after_its_file_was_deleted(
+    workers: WorkersFactory, fake: FakeSlack, config_file: Path
+) -> None:
+    async with workers(1) as [worker], aiohttp.ClientSession() as session:
+        slack = worker.slack(session, fake)
+        await slack.dm("ack", "EvDel1", user="U-PAT")
+        [thanks] = await fake.wait_for(lambda: fake.of("chat.postMessage"))
+        assert thanks.args["text"].startswith("Thank you. I recorded")
+        _remove_database(config_file.parent / "data")
+        await slack.dm("ack", "EvDel2", user="U-LOU")
+        [_, reply] = await fake.wait_for(lambda: fake.of("chat.postMessage")[1:] and
+                                         fake.of("chat.postMessage"))  # fmt: skip
+        async with session.get(f"{worker.url}/readyz") as ready:
+            assert ready.status == 503
+        assert await worker.stop() == 0
+    assert reply.args["text"].startswith(SORRY)

@@ -82,7 +82,7 @@ async def test_a_did_you_mean_choice_typed_to_the_other_worker_shows_the_clause(
     assert "Did you mean" in offer.args["text"] and second is not None
     assert picked.args["text"].startswith(f"{second[1]}:")  # choice 2, shown by the other worker
     assert f", {second[2]} (version" in picked.args["text"]
-    assert again.args["text"].startswith("I don't know")  # the choice was used up
+    assert again.args["text"].startswith("There is no list to pick from")  # used up
 
 
 async def test_reminders_and_escalations_go_out_once_when_four_processes_run_the_timers(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.app import open_app
 from tests.conftest import Clock
+from tests.processes import inherited
 from tests.publishing.conftest import LA_CROSSE, LA_CROSSE_PHOTOS, outbox, say
 
 
@@ -22,7 +23,7 @@ def run(*args: str, config: Path, stdin: str = "") -> subprocess.CompletedProces
         capture_output=True,
         text=True,
         timeout=60,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), **env},
+        env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), **inherited(), **env},
     )
 
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from tests.knowledge.documents import inflating_docx, page_tree_bomb, pdf, typeset
+from tests.processes import inherited
 from tests.publishing.conftest import LA_CROSSE
 
 ADDRESS_SPACE = 2_000_000 * 1024  # `ulimit -v 2000000`
@@ -31,7 +32,7 @@ def run(
         capture_output=True,
         text=True,
         timeout=30,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), **env},
+        env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), **inherited(), **env},
         preexec_fn=within_two_gigabytes if limit else None,
     )
 

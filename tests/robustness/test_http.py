@@ -29,7 +29,7 @@ from adapters.server import build_web_app, load_mounts
 from bot.app import App
 from tests.slack.conftest import SECRET, slack_environment
 from tests.slack.fake_slack import FakeSlack
-from tests.teams.conftest import BOT, QUIET_RETRIES, FakeConnector, on_sdk
+from tests.teams.conftest import AUTH_OFF, BOT, QUIET_RETRIES, FakeConnector, on_sdk
 from tests.teams.conftest import teams_sdk as teams_sdk  # the gateway parameter
 
 scalars = st.one_of(
@@ -94,7 +94,7 @@ def running(app: App) -> Iterator[tuple[asyncio.AbstractEventLoop, str, FakeConn
             await server.start_server()
         slack.server = fakes[0]
         connector.url = str(fakes[1].make_url("/"))
-        mounts = load_mounts(app, environ={**slack_environment(slack), **QUIET_RETRIES})
+        mounts = load_mounts(app, environ={**slack_environment(slack), **AUTH_OFF, **QUIET_RETRIES})
         server = TestServer(build_web_app(app, mounts), host="127.0.0.1")
         await server.start_server()
         return server

@@ -193,6 +193,7 @@ def slack_environment(fake: FakeSlack) -> dict[str, str]:
 @pytest.fixture
 async def served(app: App, fake: FakeSlack) -> AsyncIterator[Served]:
     [mount] = load_mounts(app, environ=slack_environment(fake))
+    fake.settle = mount.idle
     server = TestServer(build_web_app(app, [mount]), host="127.0.0.1")
     await server.start_server()
     async with aiohttp.ClientSession() as session:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -47,10 +47,15 @@ class FakeSlack:
     server: TestServer | None = None
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)  # file name -> where it moved
+    downloads: list[str] = field(default_factory=list)  # names of the files fetched
     hold_post: int | None = None  # keep the answer to this (1-based) successful post
     held: asyncio.Event = field(default_factory=asyncio.Event)
     release: asyncio.Event = field(default_factory=asyncio.Event)
     _posts: int = 0
+    # Waits until the bot under test has finished its work under way (set by the `served`
+    # fixture to the Slack mount's idle), so `wait_for` also sees what comes after the first.
+    settle: Callable[[], Awaitable[None]] | None = None
 
     # --- for tests -----------------------------------------------------------------------
 
@@ -72,7 +77,9 @@ class FakeSlack:
         return self.history.get(_dm(user), [])
 
     async def wait_for(self, check: Callable[[], Any], timeout: float = 10.0) -> Any:
-        """Wait until `check()` returns something truthy, and return it."""
+        """Wait until `check()` returns something truthy; then, when the bot runs in this
+        process (`settle`), until it has finished the work under way, and return `check()`
+        read again: a duplicate reply posted after the first one is in what the test sees."""
 
         async def until() -> Any:
             async with self._changed:
@@ -80,7 +87,13 @@ class FakeSlack:
                     await self._changed.wait()
                 return result
 
-        return await asyncio.wait_for(until(), timeout)
+        result = await asyncio.wait_for(until(), timeout)
+        if self.settle is None:
+            return result
+        await asyncio.wait_for(self.settle(), timeout)
+        again = check()
+        assert again, f"what was awaited no longer holds once the bot finished: {result!r}"
+        return again
 
     async def send_envelope(self, envelope: dict[str, Any]) -> None:
         """Push a Socket Mode envelope to the connected bot."""
@@ -107,6 +120,9 @@ class FakeSlack:
     async def _file(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization", "") != "Bearer xoxb-test-token":
             return web.Response(status=403)
+        self.downloads.append(request.match_info["name"])
+        if request.match_info["name"] in self.redirects:
+            raise web.HTTPFound(self.redirects[request.match_info["name"]])
         content = self.files.get(request.match_info["name"])
         return web.Response(status=404) if content is None else web.Response(body=content)
 

@@ -66,7 +66,7 @@ async def test_a_supervisor_approves_from_the_slack_dm(
     [view] = authorizations.requests_of(app.db)
     assert view.status == "approved" and view.approvals[0].decided_by == "Sam Ortiz"
     [told] = await fake.wait_for(lambda: to(fake, "U-PAT"))
-    assert "Sam Ortiz (your supervisor) approved your request #1" in told["text"]
+    assert "Sam Ortiz, your supervisor, approved your request #1" in told["text"]
     [confirmation] = to(fake, "D-U-SAM")
     assert confirmation["text"].startswith("Recorded: you approved request #1")
 

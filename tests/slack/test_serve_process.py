@@ -15,13 +15,14 @@ import pytest
 
 from bot.acknowledgements import acks
 from bot.app import open_app
+from tests.processes import inherited
 from tests.slack.conftest import Served, slack_environment
 from tests.slack.fake_slack import FakeSlack
 
 
 def _environment(extra: dict[str, str]) -> dict[str, str]:
     database = {k: v for k, v in os.environ.items() if k == "POLICYBOT_DATABASE_URL"}
-    return {"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), **database, **extra}
+    return {"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), **inherited(), **database, **extra}
 
 
 async def _start(config: Path, env: dict[str, str], *args: str) -> asyncio.subprocess.Process:

@@ -96,7 +96,7 @@ async def test_the_checklist_is_walked_with_buttons_updating_the_message_in_plac
     await served.dm("check", "Ev4")
     [question] = await fake.wait_for(lambda: posted(fake, "D-U1"))
     current = question
-    for label in ("No", "Yes", "No", "No", "Yes", "No", "No", "No"):
+    for label in ("No", "Yes", "No", "No", "Yes", "No", "No", "No", "No"):
         await served.press(current, label)
         await served.idle()
         update = fake.of("chat.update")[-1].args

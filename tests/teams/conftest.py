@@ -34,6 +34,7 @@ from bot.storage.models import ProcessedEvent
 BOT = {"id": "28:policybot", "name": "PolicyBot"}
 TENANT_LAX = "tenant-lax"
 TENANT_ELMO = "tenant-elmo"
+AUTH_OFF = {"POLICYBOT_TEAMS_AUTH": "off"}  # the Emulator's set-up: loopback only
 QUIET_RETRIES = {
     "POLICYBOT_TEAMS_RETRY_BASE_SECONDS": "0.001",
     "POLICYBOT_TEAMS_RETRY_MAX_SECONDS": "0.05",
@@ -282,7 +283,7 @@ async def start_teams(
 
 @pytest.fixture
 async def teams(app: App, connector: FakeConnector, teams_sdk: str) -> AsyncIterator[Teams]:
-    """Teams with authentication off (no MICROSOFT_APP_ID), as with the Emulator."""
-    client = await start_teams(on_sdk(app, teams_sdk), connector, dict(QUIET_RETRIES))
+    """Teams with authentication off (POLICYBOT_TEAMS_AUTH=off), as with the Emulator."""
+    client = await start_teams(on_sdk(app, teams_sdk), connector, {**AUTH_OFF, **QUIET_RETRIES})
     yield client
     await client.client.close()

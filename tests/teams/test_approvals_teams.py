@@ -60,7 +60,7 @@ async def test_a_supervisor_approves_from_a_teams_card(teams: Teams, app: App) -
     assert view.status == "approved" and view.approvals[0].decided_by == "Sam Ortiz"
     await teams.mount.outbox.deliver_due()
     told = [c for c in teams.connector.posted() if "a:aad-pat-personal" in c.path][-1]
-    assert "Sam Ortiz (your supervisor) approved your request #1" in told.shown
+    assert "Sam Ortiz, your supervisor, approved your request #1" in told.shown
 
 
 async def test_an_approver_teams_never_met_is_reported(teams: Teams, app: App) -> None:

@@ -10,6 +10,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from tests.processes import inherited
+
 APP_ID = "6D1B2F7E-1234-4C1E-9D2A-3F5E8C7B9A10"
 
 
@@ -19,7 +21,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         timeout=60,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home())},
+        env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), **inherited()},
     )
 
 

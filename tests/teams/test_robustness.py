@@ -132,3 +132,24 @@ async def test_a_retry_after_longer_than_the_limit_is_not_waited_for(teams: Team
     teams.connector.refuse(429, **{"Retry-After": "120"})
     assert await teams.post(teams.activity("status")) == 502
     assert len(teams.connector.calls) == 1
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["from.aadObjectId", "from.id", "from.name", "conversation.id", "conversation.name",
+     "recipient.name", "text", "channelData.tenant.id"],
+)  # fmt: skip
+async def test_a_nul_character_anywhere_is_refused_before_anything_is_stored(
+    teams: Teams, app: App, where: str
+) -> None:
+    """PostgreSQL stores no NUL: one in a Teams identity or name was a 500 there."""
+    activity = teams.activity("ack", name="Alice Example")
+    activity["conversation"]["name"] = "Parks crew"
+    *path, last = where.split(".")
+    holder = activity
+    for key in path:
+        holder = holder[key]
+    holder[last] = str(holder.get(last, "x")) + "\x00"
+    status = await post_raw(teams, json.dumps(activity).encode())
+    assert status == 400
+    assert nothing_recorded(app, teams.connector)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import os
-import socket
+import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -18,24 +18,27 @@ from adapters.server import load_mounts
 from adapters.teams.mount import SDK_NAMES, TeamsMount
 from bot.app import App
 from bot.config import ConfigError, load_config
-from tests.teams.conftest import BOT, FakeConnector, on_sdk
+from tests.processes import inherited
+from tests.teams.conftest import AUTH_OFF, BOT, FakeConnector, on_sdk
 
 READY_WITHIN_SECONDS = 60
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
 async def served(config_file: Path, teams_sdk: str) -> AsyncIterator[tuple[str, str]]:
     """`policybot serve` running in its own process, on the gateway app.yaml's `teams.sdk`
-    names; yields its URL and what it printed."""
+    names; yields its URL and what it printed.
+
+    It binds port 0 itself and says which port it got: no port is picked here and released
+    for it to bind later (another suite on the machine could take it in between).
+    """
     config_file.write_text(config_file.read_text() + f"  sdk: {teams_sdk}\n")  # teams: is last
-    port = free_port()
-    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(Path.home())}
+    environment = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(Path.home()),
+        **AUTH_OFF,
+        **inherited(),
+    }
     if "POLICYBOT_DATABASE_URL" in os.environ:  # the PostgreSQL pass: the test's own database
         environment["POLICYBOT_DATABASE_URL"] = os.environ["POLICYBOT_DATABASE_URL"]
     process = await asyncio.create_subprocess_exec(
@@ -48,14 +51,13 @@ async def served(config_file: Path, teams_sdk: str) -> AsyncIterator[tuple[str, 
         "--host",
         "127.0.0.1",
         "--port",
-        str(port),
+        "0",
         stderr=asyncio.subprocess.PIPE,
         env=environment,
     )
     assert process.stderr is not None
     try:
-        banner = await asyncio.wait_for(_banner(process.stderr), READY_WITHIN_SECONDS)
-        url = f"http://127.0.0.1:{port}"
+        banner, url = await asyncio.wait_for(_banner(process.stderr), READY_WITHIN_SECONDS)
         await asyncio.wait_for(_until_healthy(url, process), READY_WITHIN_SECONDS)
         yield url, banner
     finally:
@@ -63,14 +65,17 @@ async def served(config_file: Path, teams_sdk: str) -> AsyncIterator[tuple[str, 
         await process.wait()
 
 
-async def _banner(stream: asyncio.StreamReader) -> str:
-    """What serve printed up to its warning about authentication (printed before it binds)."""
+async def _banner(stream: asyncio.StreamReader) -> tuple[str, str]:
+    """What serve printed up to its warning about authentication, and the address it bound."""
     lines: list[str] = []
-    while not lines or "AUTHENTICATION IS OFF" not in lines[-1]:
+    url = None
+    while url is None or not any("AUTHENTICATION IS OFF" in line for line in lines):
         line = (await stream.readline()).decode()
         assert line, "policybot serve stopped before it started: " + "".join(lines)
         lines.append(line)
-    return "".join(lines)
+        if found := re.search(r"serving on (http://127\.0\.0\.1:\d+)", line):
+            url = found.group(1)
+    return "".join(lines), url
 
 
 async def _until_healthy(url: str, process: asyncio.subprocess.Process) -> None:
@@ -92,7 +97,7 @@ async def test_policybot_serve_answers_teams_and_warns_loudly_that_authenticatio
 ) -> None:
     url, banner = served
     assert f"Teams: POST /api/messages on the {SDK_NAMES[teams_sdk]}" in banner
-    assert "WARNING: TEAMS AUTHENTICATION IS OFF (MICROSOFT_APP_ID is empty)" in banner
+    assert "WARNING: TEAMS AUTHENTICATION IS OFF (POLICYBOT_TEAMS_AUTH=off)" in banner
     activity = {
         "type": "message",
         "id": "e2e-1",
@@ -140,9 +145,15 @@ def test_the_banner_names_the_bot_and_the_sdk_when_authentication_is_on(
             },
             "MICROSOFT_APP_TENANT_ID",
         ),
-        ({"POLICYBOT_TEAMS_OPENID_METADATA_URL": "http://x/"}, "POLICYBOT_TEAMS_TOKEN_ISSUER"),
-        ({"POLICYBOT_TEAMS_SEND_ATTEMPTS": "0"}, "POLICYBOT_TEAMS_SEND_ATTEMPTS"),
-        ({"POLICYBOT_TEAMS_RETRY_MAX_SECONDS": "soon"}, "POLICYBOT_TEAMS_RETRY_MAX_SECONDS"),
+        (
+            {**AUTH_OFF, "POLICYBOT_TEAMS_OPENID_METADATA_URL": "http://x/"},
+            "POLICYBOT_TEAMS_TOKEN_ISSUER",
+        ),
+        ({**AUTH_OFF, "POLICYBOT_TEAMS_SEND_ATTEMPTS": "0"}, "POLICYBOT_TEAMS_SEND_ATTEMPTS"),
+        (
+            {**AUTH_OFF, "POLICYBOT_TEAMS_RETRY_MAX_SECONDS": "soon"},
+            "POLICYBOT_TEAMS_RETRY_MAX_SECONDS",
+        ),
     ],
 )
 def test_a_wrong_setting_is_refused_naming_the_variable(
@@ -243,7 +254,7 @@ def test_a_deployment_imports_only_the_sdk_it_chose(config_file: Path, teams_sdk
         "import sys\n"
         "from adapters.server import load_mounts\n"
         "from bot.app import open_app\n"
-        "load_mounts(open_app(sys.argv[1]), environ={})\n"
+        "load_mounts(open_app(sys.argv[1]), environ={'POLICYBOT_TEAMS_AUTH': 'off'})\n"
         "print(' '.join(sorted({name.split('.')[0] for name in sys.modules}"
         " & {'botbuilder', 'msrest', 'microsoft_agents'})))\n"
     )

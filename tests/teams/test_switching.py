@@ -14,6 +14,7 @@ from bot.delivery.contacts import contact_for
 from bot.messages import Reply
 from tests.announcements.helpers import publish_change
 from tests.teams.conftest import (
+    AUTH_OFF,
     QUIET_RETRIES,
     TENANT_LAX,
     FakeConnector,
@@ -43,7 +44,7 @@ def config_file(tmp_path: Path) -> Path:
 async def serve_on(app: App, connector: FakeConnector, sdk: str) -> Teams:
     """The server on `sdk`, without its own delivery loop (the test delivers, with a worker
     of its own: a stopped one stays stopped)."""
-    teams = await start_teams(on_sdk(app, sdk), connector, dict(QUIET_RETRIES))
+    teams = await start_teams(on_sdk(app, sdk), connector, {**AUTH_OFF, **QUIET_RETRIES})
     assert teams.mount.outbox is not None
     await teams.mount.outbox.stop()
     return teams

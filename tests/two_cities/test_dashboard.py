@@ -37,23 +37,18 @@ def _dashboard_secret(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def port() -> int:
-    return served.free_port()
-
-
-@pytest.fixture
-def config_file(tmp_path: Path, port: int) -> Path:
+def config_file(tmp_path: Path) -> Path:
     path = tmp_path / "app.yaml"
     path.write_text(
         "database:\n  path: data/bot.sqlite3\n"
-        f"dashboard: {{enabled: true, base_url: 'http://127.0.0.1:{port}'}}\n" + TWO_CITIES
+        f"dashboard: {{enabled: true, base_url: '{served.PENDING_BASE_URL}'}}\n" + TWO_CITIES
     )
     return path
 
 
 @pytest.fixture
-def server(config_file: Path, port: int, database_url: str) -> Iterator[served.Server]:
-    yield from served.serve(config_file, port)
+def server(config_file: Path, database_url: str) -> Iterator[served.Server]:
+    yield from served.serve(config_file)
 
 
 @pytest.fixture(scope="module")

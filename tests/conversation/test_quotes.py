@@ -1,0 +1,72 @@
+"""Quotes as a person reads them: the whole clause in the policy's order, the answering
+sentences marked, a quotation inside a clause never split, and never two closing marks.
+
+The same reply is read in the terminal (its text), in Slack (its blocks) and in Teams (its card).
+"""
+
+from __future__ import annotations
+
+from adapters.console.render import render
+from adapters.slack.blocks import blocks
+from adapters.teams.cards import adaptive_card
+from bot.app import App
+from bot.conversation.answers import MARK
+from bot.messages import Incoming, Reply
+
+LAKE_ELMO_SAMPLE = (
+    "‘I am an employee of the City of Lake Elmo. However, these are my own opinions and do "
+    "not represent those of the City of Lake Elmo.’"
+)
+
+
+def answer(app: App, question: str, policy: str) -> Reply:
+    replies = app.bot.handle(Incoming("console", "alice", "c1", question, "alice", policy))
+    assert replies[-1].kind == "answer", replies[-1].text
+    return replies[-1]
+
+
+def _slack_text(reply: Reply) -> str:
+    return "\n".join(block["text"]["text"] for block in blocks(reply) if block["type"] == "section")
+
+
+def _teams_quote(reply: Reply) -> list[str]:
+    container = next(
+        item for item in adaptive_card(reply)["body"] if item.get("type") == "Container"
+    )
+    return [item["text"] for item in container["items"]]
+
+
+def test_a_sample_disclaimer_of_two_sentences_is_quoted_whole(app: App) -> None:
+    reply = answer(app, "what disclaimer should I use for city business", "lake-elmo")
+    text = render(reply)
+    lines = [line for line in text.splitlines() if "I am an employee" in line]
+    assert len(lines) == 1 and LAKE_ELMO_SAMPLE in lines[0], text
+    assert LAKE_ELMO_SAMPLE in _slack_text(reply).replace("&amp;", "&")
+    assert any(LAKE_ELMO_SAMPLE in line for line in _teams_quote(reply))
+
+
+def test_a_clause_ending_in_a_quotation_closes_with_one_mark(app: App) -> None:
+    reply = answer(app, "do i need a disclaimer on my facebook", "la-crosse")
+    for shown in (render(reply), _slack_text(reply), "\n".join(_teams_quote(reply))):
+        assert "La Crosse.’”" in shown, shown
+        assert "””" not in shown and '”"' not in shown
+
+
+def test_sentences_keep_the_policys_order_and_the_answering_ones_are_marked(app: App) -> None:
+    reply = answer(app, "can I be fired for malicious gossip about coworkers", "la-crosse")
+    assert reply.quote is not None and reply.quote.citation.endswith("clause 8")
+    clause = app.library.policy("la-crosse").clause("clause-8")
+    assert list(reply.quote.sentences) == clause.sentences  # the document's order
+    gossip = next(i for i, s in enumerate(clause.sentences) if "gossip" in s)
+    assert gossip in reply.quote.marked and len(reply.quote.marked) < len(clause.sentences)
+    text = render(reply)
+    marked_lines = [line for line in text.splitlines() if line.lstrip().startswith(MARK)]
+    assert any("gossip" in line for line in marked_lines)
+    assert not any("fair and respectful" in line for line in marked_lines)
+    positions = [text.index(sentence[:40]) for sentence in clause.sentences]
+    assert positions == sorted(positions)
+    assert "*Malicious gossip" in _slack_text(reply)
+    card = adaptive_card(reply)
+    container = next(item for item in card["body"] if item.get("type") == "Container")
+    bold = [item["text"] for item in container["items"] if item.get("weight") == "Bolder"]
+    assert any("gossip" in text for text in bold)
