@@ -200,11 +200,14 @@ class PolicyIndex:
         for link in self.links:
             strengths[link.topic, position_of[link.clause_id]] = link.strength
         # An item inherits the topics of what introduces it ("comments ... removed: spam").
+        children: dict[int, list[int]] = {}
+        for child, parent in enumerate(parents):
+            if parent is not None:
+                children.setdefault(parent, []).append(child)
         for (topic, position), strength in list(strengths.items()):
-            for child, parent in enumerate(parents):
-                if parent == position:
-                    inherited = _CONTEXT_TOPIC * strength
-                    strengths[topic, child] = max(strengths.get((topic, child), 0.0), inherited)
+            for child in children.get(position, ()):
+                inherited = _CONTEXT_TOPIC * strength
+                strengths[topic, child] = max(strengths.get((topic, child), 0.0), inherited)
         self._linked: dict[str, list[tuple[int, float]]] = {}
         for (topic, position), strength in strengths.items():
             self._linked.setdefault(topic, []).append((position, strength))
@@ -603,19 +606,19 @@ class Matcher:
 
 def _parents(clauses: tuple[Clause, ...]) -> list[int | None]:
     """Per clause, the position of the clause that introduces it: the nearest earlier one of a
-    lower level (None at the outermost level)."""
+    lower level (None at the outermost level), in one pass (a stack of the open levels)."""
     found: list[int | None] = []
+    open_levels: list[int] = []  # positions whose levels rise strictly from the bottom
     for position, clause in enumerate(clauses):
-        parent = None
-        if clause.level > 0:
-            for earlier in range(position - 1, -1, -1):
-                if clauses[earlier].level < clause.level:
-                    # Under another heading it is not what introduces this one (a numbered
-                    # heading with no text of its own is not a clause).
-                    if clauses[earlier].heading == clause.heading:
-                        parent = earlier
-                    break
+        while open_levels and clauses[open_levels[-1]].level >= clause.level:
+            open_levels.pop()
+        parent = open_levels[-1] if open_levels else None
+        # Under another heading it is not what introduces this one (a numbered heading with
+        # no text of its own is not a clause).
+        if parent is not None and clauses[parent].heading != clause.heading:
+            parent = None
         found.append(parent)
+        open_levels.append(position)
     return found
 
 
