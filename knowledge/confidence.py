@@ -37,8 +37,11 @@ SCOPE_FEATURES = (
     "margin",
     "medium",
     "specific",
+    "semantic",
+    "unrelated",
+    "explained",
 )
-CLOSENESS_FEATURES = ("bias", "score", "coverage", "margin", "topic", "specific")
+CLOSENESS_FEATURES = ("bias", "score", "coverage", "margin", "topic", "specific", "semantic")
 RANKING_FEATURES = (
     "lexical",
     "topical",
@@ -46,6 +49,7 @@ RANKING_FEATURES = (
     "similarity",
     "coverage",
     "proximity",
+    "semantic",
 )
 
 
@@ -61,6 +65,9 @@ class Signals:
     outside: float = 0.0
     medium: float = 0.0
     asked_weight: float = 0.0
+    semantic: float = 0.0
+    unrelated: float = 0.0
+    explained: float = 0.0
 
     @property
     def margin(self) -> float:
@@ -80,6 +87,9 @@ class Signals:
             "margin": self.margin,
             "medium": self.medium,
             "specific": 1 - math.exp(-self.asked_weight / 6.0),
+            "semantic": self.semantic,
+            "unrelated": self.unrelated,
+            "explained": self.explained,
         }
 
 

@@ -79,6 +79,8 @@ class TopicMap:
         self._words: list[tuple[str, ...]] = []
         # How each phrase was written in topics.yaml, to show HR the words, not their stems.
         self.spelled: dict[str, str] = {}
+        # Each topic's asks and says as written, read as one text for its meaning (word vectors).
+        self.written: dict[str, str] = {}
         self._asked: dict[str, list[tuple[Phrase, str]]] = {}
         self._said: dict[str, list[tuple[Phrase, str]]] = {}
         for topic in topics:
@@ -117,7 +119,9 @@ class TopicMap:
         topic_map = cls(topics)
         topic_map._words = words_of
         for section in ("topics", "outside"):
-            for entry in (data.get(section) or {}).values():
+            for topic_id, entry in (data.get(section) or {}).items():
+                raw = [*(entry.get("asks") or []), *(entry.get("says") or [])]
+                topic_map.written[str(topic_id)] = ", ".join(str(text) for text in raw)
                 for text in [*(entry.get("asks") or []), *(entry.get("says") or [])]:
                     key = " ".join(topic_key(word) for word in words(str(text)))
                     topic_map.spelled.setdefault(key, str(text))
