@@ -406,7 +406,7 @@ class PolicyIndex:
         """Cosine of the question's vector with each clause's (its best phrasing's, if any)."""
         if asked is None or not len(self._embedded):
             return np.zeros(len(self.policy.clauses), dtype=np.float32)
-        similarity = self._embedded @ asked
+        similarity: np.ndarray = self._embedded @ asked
         if self._one_row_each:
             return similarity
         best = np.full(len(self.policy.clauses), -1.0, dtype=np.float32)
