@@ -28,8 +28,8 @@ from bot.storage.models import OutboxMessage, Person
 from tests.dashboard import served
 from tests.dashboard.served import chat, policybot, screenshot, sign_in_link
 
-QUESTION = "can I put a bumper sticker for the mayor on my work truck"
-SAME_QUESTION = "could I put the mayor's bumper sticker on my city truck?"
+QUESTION = "is a campaign bumper sticker ok on the plow truck"
+SAME_QUESTION = "is a campaign bumper sticker alright on my plow truck?"
 
 
 @pytest.fixture
