@@ -12,6 +12,7 @@ import fcntl
 import os
 import re
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -106,5 +107,9 @@ class TerminalSession:
 
 
 def _take_terminal() -> None:
-    """In the child: make the pty its controlling terminal (Ctrl-C then sends SIGINT)."""
+    """In the child: make the pty its controlling terminal (Ctrl-C then sends SIGINT), with
+    SIGINT's default action, as a shell gives its foreground job. The test run itself may ignore
+    SIGINT (`scripts/test` runs the PostgreSQL pass as a background job, and a script's
+    background jobs ignore it); Python keeps an inherited SIG_IGN, so Ctrl-C would do nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
