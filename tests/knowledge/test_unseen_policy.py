@@ -115,3 +115,24 @@ def test_hr_can_list_which_clauses_each_topic_is_linked_to() -> None:
     assert "clause 1 (" in text.split("identity-and-anonymity:")[1].split(":\n")[0]
     assert "discipline:" in text and "clause 5 (" in text
     assert text.splitlines()[-1].startswith("not in this policy: ")
+
+
+def test_a_question_sharing_no_word_and_no_topic_with_its_clause_is_offered_it() -> None:
+    """Word meanings (knowledge/embeddings): "broadcast video from the squad car" is what a clause
+    on livestreaming from a police cruiser forbids, though the two share no word and the topic
+    map lists neither phrase."""
+    text = (
+        "Town of Birch Hollow - Staff Use of Online Services\n\n"
+        "1. Staff who keep a weblog or podcast about their hobbies may continue to do so.\n\n"
+        "2. Employees shall not livestream from inside a firehouse, ambulance or police "
+        "cruiser.\n\n"
+        "3. Before responding to a journalist about Town business, refer the reporter to the "
+        "communications office.\n"
+    )
+    meta = PolicyMetadata("birch-hollow", "Birch Hollow Online Services", "Birch Hollow", "t", 1)
+    policy = Policy(meta, text, tuple(parse_clauses(text, meta)))
+    result = Matcher([policy], thresholds=Thresholds(0.4, 0.08)).ask(
+        "birch-hollow", "can I broadcast video from the squad car"
+    )
+    assert result.outcome in (Outcome.ANSWER, Outcome.DID_YOU_MEAN)
+    assert result.matches[0].clause.id == "clause-2"
