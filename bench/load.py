@@ -166,7 +166,10 @@ async def compare_teams(
                     place.mkdir()
                     pairs[sdk].append(
                         await start_server(
-                            fake, place, TEAMS_CONFIG % sdk, {"POLICYBOT_DATABASE_URL": url}
+                            fake,
+                            place,
+                            TEAMS_CONFIG % sdk,
+                            {"POLICYBOT_DATABASE_URL": url, "POLICYBOT_TEAMS_AUTH": "off"},
                         )
                     )
             senders = {sdk: Mixed(Requests(fake), connector, [b for _, b in pairs[sdk]])

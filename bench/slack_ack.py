@@ -114,10 +114,12 @@ async def start_server(
         cwd=ROOT,
     )
     assert process.stderr is not None
+    said: list[str] = []
     while True:
         line = (await process.stderr.readline()).decode()
         if not line:
-            raise SystemExit("policybot serve stopped before it was ready")
+            raise SystemExit("policybot serve stopped before it was ready:\n" + "".join(said[-20:]))
+        said.append(line)
         if match := re.search(r"serving on (http://\S+) ", line):
             _DRAINS.add(asyncio.create_task(_drain(process.stderr)))
             return process, match.group(1)
