@@ -267,6 +267,8 @@ class PolicyIndex:
         in_scope = self.calibration.in_scope(signals)
         closeness = self.calibration.closeness_of(signals)
         best = ranked[0][0]
+        if best <= 0:  # nothing in common at all, in words or in meaning
+            return Examined([], signals, round(in_scope, 4), round(closeness, 4))
         matches = [
             Match(
                 self.policy.clauses[position],
@@ -332,9 +334,9 @@ class PolicyIndex:
             explained=self._explained(tokens),
         )
         reached = lexical.keys() | topical.keys()
-        if reached and len(meaning):
+        if len(meaning):  # also when no word or topic is shared ("squad car" / "cruiser")
             nearest = np.argpartition(-meaning, min(_SEMANTIC_REACH, len(meaning) - 1))
-            reached |= {int(position) for position in nearest[:_SEMANTIC_REACH]}
+            reached |= {int(p) for p in nearest[:_SEMANTIC_REACH] if meaning[p] > 0}
         if not reached:
             return [], context
         query_text = " ".join(unit.surface for unit in units)
