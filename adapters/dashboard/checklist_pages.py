@@ -24,6 +24,7 @@ from bot.publishing import checklists
 from bot.publishing.checklists import ChecklistPublishError
 from knowledge.checklist import MAX_CHECKLIST_CHARS, ChecklistError
 from knowledge.checklist_review import EditError
+from knowledge.structure.review import structure_warnings
 
 Guard = Callable[[Page], Callable[[web.Request], Awaitable[web.StreamResponse]]]
 MAX_FIELD_CHARS = 2_000
@@ -220,7 +221,12 @@ def checklist_context(app: App, policy_id: str) -> dict[str, Any]:
 
 
 def clauses_context(app: App, policy_id: str) -> dict[str, Any]:
-    """What the clause titles page shows."""
+    """What the clause titles page shows: the clauses as the document nests them, and what
+    looks misread in how the document was read (the publish preview's checks)."""
     app.library.refresh(app.db)
     policy = app.library.policy(policy_id)
-    return {"title": f"{policy.title}: clause titles", "policy": policy}
+    return {
+        "title": f"{policy.title}: clause titles",
+        "policy": policy,
+        "structure": structure_warnings(policy.clauses),
+    }

@@ -117,6 +117,30 @@ def test_hr_reviews_the_item_a_new_version_set_aside_and_titles_a_clause(
                       "can I link the parks website to my blog?")  # fmt: skip
     match = json.loads(asked.stdout)["matches"][0]
     assert match["clause"] == "clause-11" and match["title"] == "Linking a City site to your page"
+    expect(page.get_by_text("Version 2 has 12 clauses, nested below")).to_be_visible()
+
+
+def test_the_clauses_page_shows_what_looks_misread_in_a_published_document(
+    config_file: Path, server: served.Server, context: BrowserContext, tmp_path: Path
+) -> None:
+    skipping = (
+        "Town of Alder Creek Social Media Rules\n\n"
+        "1. Employees who use social media in their private lives speak for themselves and "
+        "never on behalf of the Town, unless the Town has authorized them to do so in writing.\n\n"
+        "2. Employees must not post confidential, proprietary or nonpublic information that "
+        "they learned through their work for the Town, whether on duty or off duty.\n\n"
+        "4. Violations of these rules may lead to discipline, up to and including dismissal, "
+        "in keeping with the Town's personnel rules and any agreement that applies.\n"
+    )
+    title = ("--title", "Alder Creek Social Media Rules")
+    publish_policy(config_file, tmp_path, "alder.txt", skipping, "--policy", "alder-creek", *title)
+    page = sign_in(context, sign_in_link(config_file, "hal"))
+    page.goto(f"{server.url}/dashboard/policies/alder-creek/clauses")
+    expect(page.get_by_role("heading", name="How the document was read")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="skips")).to_have_text(
+        "The numbering skips from clause 2 to clause 4: is something missing?"
+    )
+    expect(page.get_by_role("row", name="clause 4")).to_contain_text("Violations of these rules may lead")
 
 
 def test_hr_publishes_the_proposed_checklist_of_a_new_policy(
