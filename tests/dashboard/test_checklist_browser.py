@@ -140,7 +140,9 @@ def test_the_clauses_page_shows_what_looks_misread_in_a_published_document(
     expect(page.get_by_role("listitem").filter(has_text="skips")).to_have_text(
         "The numbering skips from clause 2 to clause 4: is something missing?"
     )
-    expect(page.get_by_role("row", name="clause 4")).to_contain_text("Violations of these rules may lead")
+    expect(page.get_by_role("row", name="clause 4")).to_contain_text(
+        "Violations of these rules may lead"
+    )
 
 
 def test_hr_publishes_the_proposed_checklist_of_a_new_policy(
