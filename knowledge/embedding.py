@@ -129,7 +129,6 @@ class WordVectors:
         result: Vector = total / norm
         return result
 
-
     def texts(
         self,
         texts: list[str],

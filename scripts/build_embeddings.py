@@ -108,8 +108,10 @@ def main(argv: list[str]) -> int:
         ]
     ).astype(np.float64)
     entries = pieces + extra
-    print(f"encoded {len(entries)} entries ({len(extra)} whole words added) "
-          f"in {time.perf_counter() - started:.0f} s")
+    print(
+        f"encoded {len(entries)} entries ({len(extra)} whole words added) "
+        f"in {time.perf_counter() - started:.0f} s"
+    )
     mean = vectors.mean(0)
     centred = vectors - mean
     _u, singular, components = np.linalg.svd(centred, full_matrices=False)
