@@ -136,3 +136,8 @@ def test_a_question_sharing_no_word_and_no_topic_with_its_clause_is_offered_it()
     )
     assert result.outcome in (Outcome.ANSWER, Outcome.DID_YOU_MEAN)
     assert result.matches[0].clause.id == "clause-2"
+    # The topic map knows that talking to the press is what such a clause governs.
+    press = Matcher([policy], thresholds=Thresholds(0.4, 0.08)).ask(
+        "birch-hollow", "someone from the paper wants a quote from me"
+    )
+    assert press.outcome is Outcome.ANSWER and press.matches[0].clause.id == "clause-3"
