@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, BrowserContext
+
+from tests.dashboard import served
 
 SECRET = "test-secret-0123456789-abcdefghijklmnop"
 
@@ -29,3 +33,21 @@ def config_file(tmp_path: Path) -> Path:
 @pytest.fixture(autouse=True)
 def _dashboard_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POLICYBOT_DASHBOARD_SECRET", SECRET)
+
+
+@pytest.fixture
+def server(config_file: Path, database_url: str) -> Iterator[served.Server]:
+    """A real `policybot serve` of this test's app.yaml, stopped after the test."""
+    yield from served.serve(config_file)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    yield from served.chromium()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    yield context
+    context.close()

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from tests.processes import inherited
 
@@ -132,3 +132,12 @@ def screenshot(page: Page, name: str) -> None:
     """Keep a picture of the page for review (test-artifacts/screenshots, not in git)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(context: BrowserContext, link: str) -> Page:
+    """Open a sign-in link in a new page and press its button, as HR does; the home page."""
+    page = context.new_page()
+    page.goto(link)
+    page.get_by_role("button", name="Sign in as").click()
+    expect(page.get_by_role("heading", level=1, name="Policies at a glance")).to_be_visible()
+    return page

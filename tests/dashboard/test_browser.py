@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, expect
 from sqlalchemy import select
 
 from bot.app import App, open_app
@@ -26,7 +26,7 @@ from bot.people import directory
 from bot.people.scope import hr_scope
 from bot.storage.models import OutboxMessage, Person
 from tests.dashboard import served
-from tests.dashboard.served import chat, policybot, screenshot, sign_in_link
+from tests.dashboard.served import chat, policybot, screenshot, sign_in, sign_in_link
 
 QUESTION = "is a campaign bumper sticker ok on the plow truck"
 SAME_QUESTION = "is a campaign bumper sticker alright on my plow truck?"
@@ -52,36 +52,11 @@ def config_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def server(config_file: Path, database_url: str) -> Iterator[served.Server]:
-    yield from served.serve(config_file)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from served.chromium()
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    yield context
-    context.close()
-
-
-@pytest.fixture
 def app(config_file: Path, server: served.Server) -> Iterator[App]:
     """The same deployment, opened in the test to check and seed the database."""
     application = open_app(str(config_file))
     yield application
     application.close()
-
-
-def sign_in(context: BrowserContext, link: str) -> Page:
-    page = context.new_page()
-    page.goto(link)
-    page.get_by_role("button", name="Sign in as").click()
-    expect(page.get_by_role("heading", level=1, name="Policies")).to_be_visible()
-    return page
 
 
 def asked(config: Path, question: str) -> dict[str, object]:

@@ -7,15 +7,14 @@ What the pages change is checked the way employees meet it: `policybot chat` and
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, expect
 
 from tests.checklists.policies import MAPLE_FALLS, MAPLE_FALLS_TITLE, la_crosse_version_2
 from tests.dashboard import served
-from tests.dashboard.served import policybot, screenshot, sign_in_link
+from tests.dashboard.served import policybot, screenshot, sign_in, sign_in_link
 
 
 @pytest.fixture
@@ -32,31 +31,6 @@ def config_file(tmp_path: Path) -> Path:
         "  - {handle: sam, name: Sam Ortiz, department: Parks, roles: [supervisor]}\n"
     )
     return path
-
-
-@pytest.fixture
-def server(config_file: Path, database_url: str) -> Iterator[served.Server]:
-    yield from served.serve(config_file)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from served.chromium()
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    yield context
-    context.close()
-
-
-def sign_in(context: BrowserContext, link: str) -> Page:
-    page = context.new_page()
-    page.goto(link)
-    page.get_by_role("button", name="Sign in as").click()
-    expect(page.get_by_role("heading", level=1, name="Policies")).to_be_visible()
-    return page
 
 
 def publish_policy(config: Path, tmp_path: Path, name: str, text: str, *options: str) -> None:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, expect
 from sqlalchemy import update
 
 from bot.app import App, open_app
@@ -26,7 +26,7 @@ from bot.people import directory
 from bot.storage import audit
 from bot.storage.models import AuthorizationRequest, Person, PolicyVersion
 from tests.dashboard import served
-from tests.dashboard.served import policybot, sign_in_link
+from tests.dashboard.served import policybot, sign_in, sign_in_link
 
 CHIT_CHAT = [("hi", timedelta(days=2)), ("thanks!", timedelta(days=1)), ("1", timedelta(0))]
 PARADE = [
@@ -54,23 +54,6 @@ def config_file(tmp_path: Path) -> Path:
         "  - {handle: lou, name: Lou Park, department: Library, supervisor: sam}\n"
     )
     return path
-
-
-@pytest.fixture
-def server(config_file: Path, database_url: str) -> Iterator[served.Server]:
-    yield from served.serve(config_file)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from served.chromium()
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    yield context
-    context.close()
 
 
 @pytest.fixture
@@ -128,14 +111,6 @@ def _seed(app: App, config_file: Path) -> None:
             .where(AuthorizationRequest.id == view.id)
             .values(created_at=now - timedelta(days=3, hours=2))
         )
-
-
-def sign_in(context: BrowserContext, link: str) -> Page:
-    page = context.new_page()
-    page.goto(link)
-    page.get_by_role("button", name="Sign in as").click()
-    expect(page.get_by_role("heading", level=1, name="Policies at a glance")).to_be_visible()
-    return page
 
 
 def test_home_shows_each_policy_at_a_glance_with_links(

@@ -24,7 +24,7 @@ from bot.messages import Reply
 from bot.storage.models import AlternatePhrasing, OutboxMessage, Person, UnansweredQuestion
 from tests.dashboard import served
 from tests.dashboard.conftest import SECRET
-from tests.dashboard.served import sign_in_link
+from tests.dashboard.served import sign_in, sign_in_link
 from tests.two_cities.conftest import TWO_CITIES, say, submit_request
 
 LAX_ASKED = "can the parks crew livestream the fishing derby"
@@ -112,14 +112,6 @@ def _seed(app: App) -> dict[str, int]:
             select(UnansweredQuestion.id).where(UnansweredQuestion.text == ELMO_ASKED)
         ).one()
     return {"request": elmo_request, "question": question}
-
-
-def sign_in(context: BrowserContext, link: str) -> Page:
-    page = context.new_page()
-    page.goto(link)
-    page.get_by_role("button", name="Sign in as").click()
-    expect(page.get_by_role("heading", level=1, name="Policies at a glance")).to_be_visible()
-    return page
 
 
 def _csrf(page: Page) -> str:
