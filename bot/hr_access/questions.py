@@ -141,28 +141,7 @@ def dismiss(
 
     Ids of another policy, or already dismissed, change nothing; the audit entry lists the ids.
     """
-    wanted = _ids(question_ids)
-    if not wanted:
-        return 0
-    with db.session() as session:
-        changed = session.execute(
-            update(UnansweredQuestion)
-            .where(_of(policy_id, wanted), UnansweredQuestion.dismissed_at.is_(None))
-            .values(dismissed_at=utc(now), dismissed_by_id=actor.id)
-            .returning(UnansweredQuestion.id)
-        )
-        done = sorted(changed.scalars())
-        if done:
-            audit.append(
-                session,
-                at=now,
-                action="questions_dismissed",
-                actor_id=actor.id,
-                policy=policy_id,
-                count=len(done),
-                question_ids=done,
-            )
-    return len(done)
+    return _set_dismissed(db, actor, policy_id, question_ids, now, dismissed=True)
 
 
 def restore(
@@ -174,14 +153,31 @@ def restore(
     now: datetime,
 ) -> int:
     """Put dismissed questions of the policy back on HR's list; how many were restored."""
+    return _set_dismissed(db, actor, policy_id, question_ids, now, dismissed=False)
+
+
+def _set_dismissed(
+    db: Database,
+    actor: PersonInfo,
+    policy_id: str,
+    question_ids: Collection[int],
+    now: datetime,
+    *,
+    dismissed: bool,
+) -> int:
+    """Dismiss or restore the questions not already so, with one audit entry naming them."""
     wanted = _ids(question_ids)
     if not wanted:
         return 0
+    was = UnansweredQuestion.dismissed_at
     with db.session() as session:
         changed = session.execute(
             update(UnansweredQuestion)
-            .where(_of(policy_id, wanted), UnansweredQuestion.dismissed_at.is_not(None))
-            .values(dismissed_at=None, dismissed_by_id=None)
+            .where(_of(policy_id, wanted), was.is_(None) if dismissed else was.is_not(None))
+            .values(
+                dismissed_at=utc(now) if dismissed else None,
+                dismissed_by_id=actor.id if dismissed else None,
+            )
             .returning(UnansweredQuestion.id)
         )
         done = sorted(changed.scalars())
@@ -189,7 +185,7 @@ def restore(
             audit.append(
                 session,
                 at=now,
-                action="questions_restored",
+                action="questions_dismissed" if dismissed else "questions_restored",
                 actor_id=actor.id,
                 policy=policy_id,
                 count=len(done),
