@@ -51,6 +51,9 @@ class Sample:
 def collect() -> list[Sample]:
     """Every training question with its candidate clauses' ranking features."""
     ids = evalsets.corpus_ids()
+    seed_questions = evalsets.load_questions(evalsets.DEV_SET) + evalsets.load_questions(
+        evalsets.HOLDOUT_SETS[0]
+    )
     sets = [
         (
             Matcher([evalsets.published_policy(pid) for pid in ids], calibration=_NEUTRAL),
@@ -60,10 +63,10 @@ def collect() -> list[Sample]:
                 for q in evalsets.load_questions(evalsets.CORPUS / f"qa_{pid}.jsonl")
             ],
         ),
+        (Matcher(evalsets.seed_policies(), calibration=_NEUTRAL), seed_questions),
         (
-            Matcher(evalsets.seed_policies(), calibration=_NEUTRAL),
-            evalsets.load_questions(evalsets.DEV_SET)
-            + evalsets.load_questions(evalsets.HOLDOUT_SETS[0]),
+            Matcher(evalsets.uncurated_seed_policies(), calibration=_NEUTRAL),
+            [replace(q, policy=q.policy + evalsets.UNCURATED) for q in seed_questions],
         ),
     ]
     samples = []
@@ -86,6 +89,11 @@ def _sample(matcher: Matcher, question: Question) -> Sample:
         for position, features in found
     )
     return Sample(question.policy, question.in_scope, candidates, context)
+
+
+def _family(policy: str) -> str:
+    """A seed and its uncurated copy are one policy: leaving one out leaves out both."""
+    return policy.removesuffix(evalsets.UNCURATED)
 
 
 def ranked(samples: list[Sample], model: Calibration) -> list[tuple[Sample, Signals, bool, int]]:
@@ -186,7 +194,7 @@ def main(argv: list[str]) -> int:
     )
     print("| --- " * 7 + "|")
     for policy in sorted({sample.policy for sample in samples}):
-        model = calibrate([sample for sample in samples if sample.policy != policy])
+        model = calibrate([s for s in samples if _family(s.policy) != _family(policy)])
         rows = ranked([sample for sample in samples if sample.policy == policy], model)
         inside = [row for row in rows if row[0].in_scope]
         outside = [row for row in rows if not row[0].in_scope]
@@ -200,6 +208,18 @@ def main(argv: list[str]) -> int:
             f"| {policy} | {n} / {len(outside)} | {first / n:.1%} | {top3 / n:.1%} | "
             f"{right / n:.1%} | {1 - sum(answered) / n:.1%} | "
             f"{refused_out / max(len(outside), 1):.1%} |"
+        )
+    for label, chosen in (("corpus", evalsets.corpus_ids()), ("all", None)):
+        rows = []
+        for policy in sorted({sample.policy for sample in samples}):
+            if chosen is None or policy in chosen:
+                model = calibrate([s for s in samples if _family(s.policy) != _family(policy)])
+                rows += ranked([s for s in samples if s.policy == policy], model)
+        inside = [row for row in rows if row[0].in_scope]
+        outside = [row for row in rows if not row[0].in_scope]
+        print(
+            f"pooled {label}: first {sum(r[3] == 0 for r in inside) / len(inside):.1%} "
+            f"top3 {sum(r[3] < 3 for r in inside) / len(inside):.1%}"
         )
     model = calibrate(samples)
     print(model.to_yaml())

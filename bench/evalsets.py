@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from knowledge.documents import read_document
@@ -74,6 +74,19 @@ def load_questions(path: Path) -> list[Question]:
 def seed_policies() -> list[Policy]:
     """The shipped policies with HR's curation, as the bot builds them at start."""
     return [build_policy(source) for source in seed_sources()]
+
+
+UNCURATED = "~uncurated"
+
+
+def uncurated_seed_policies() -> list[Policy]:
+    """The seed policies as a city would publish them with no curation: the same text, no
+    phrasings, no titles or terms from HR; ids end in UNCURATED (questions follow by id)."""
+    found = []
+    for source in seed_sources():
+        meta = replace(source.meta, id=source.meta.id + UNCURATED)
+        found.append(Policy(meta, source.text, tuple(parse_clauses(source.text, meta))))
+    return found
 
 
 def corpus_ids() -> list[str]:

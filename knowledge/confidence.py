@@ -4,7 +4,8 @@
    topics, adjacent words, fuzzy similarity, coverage), the weights fitted across policies.
 1. *Is this question about the policy at all?* (`in_scope`): drawn from how much of the question
    the policy's words and the domain's topics account for, whether it names something policies
-   regulate, or something they do not (leave, pay, IT help).
+   regulate, or something they do not (leave, pay, IT help), and whether it asks for a fact
+   rather than for what is allowed (`knowledge/fact_questions.py`).
 2. *How close is the best clause?* (`closeness`): drawn from the best clause's score, how much of
    the question it covers, and how far ahead of the runner-up it is.
 
@@ -40,6 +41,7 @@ SCOPE_FEATURES = (
     "semantic",
     "unrelated",
     "explained",
+    "factual",
 )
 CLOSENESS_FEATURES = ("bias", "score", "coverage", "margin", "topic", "specific", "semantic")
 RANKING_FEATURES = (
@@ -68,6 +70,7 @@ class Signals:
     semantic: float = 0.0
     unrelated: float = 0.0
     explained: float = 0.0
+    factual: float = 0.0
 
     @property
     def margin(self) -> float:
@@ -90,6 +93,7 @@ class Signals:
             "semantic": self.semantic,
             "unrelated": self.unrelated,
             "explained": self.explained,
+            "factual": self.factual,
         }
 
 

@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 from knowledge.analysis import Analyzer, Synonyms, Unit
 from knowledge.confidence import Calibration, Signals, default_calibration
 from knowledge.embedding import WordVectors, default_vectors
+from knowledge.fact_questions import asks_for_a_fact
 from knowledge.models import Clause, Policy
 from knowledge.text import (
     DOMAIN_WORDS,
@@ -332,6 +333,7 @@ class PolicyIndex:
             semantic=float(meaning.max()) if len(meaning) else 0.0,
             unrelated=unrelated,
             explained=self._explained(tokens),
+            factual=asks_for_a_fact(words(question)),
         )
         reached = lexical.keys() | topical.keys()
         if len(meaning):  # also when no word or topic is shared ("squad car" / "cruiser")

@@ -141,3 +141,34 @@ def test_a_question_sharing_no_word_and_no_topic_with_its_clause_is_offered_it()
         "birch-hollow", "someone from the paper wants a quote from me"
     )
     assert press.outcome is Outcome.ANSWER and press.matches[0].clause.id == "clause-3"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who runs the town's official pages",
+        "how many comments did our last post on the official page get",
+        "when is the town manager back in the office",
+    ],
+)
+def test_a_question_asking_for_a_fact_is_refused_though_it_uses_the_policys_words(
+    matcher: Matcher, question: str
+) -> None:
+    """A policy says what may be done; counts, dates and who runs what are not in it."""
+    result = matcher.ask("maple-ridge", question)
+    assert result.outcome is Outcome.UNKNOWN, [(m.clause.id, m.confidence) for m in result.matches]
+
+
+@pytest.mark.parametrize(
+    ("question", "clause"),
+    [
+        ("when is it ok to share photos of coworkers taken on duty", "clause-7"),
+        ("who has to give consent before the town logo goes in my post", "clause-2"),
+    ],
+)
+def test_the_same_openings_asking_what_is_allowed_are_answered(
+    matcher: Matcher, question: str, clause: str
+) -> None:
+    result = matcher.ask("maple-ridge", question)
+    assert result.answered, f"refused: {question!r} (in scope {result.in_scope})"
+    assert result.matches[0].clause.id == clause
