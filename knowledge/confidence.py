@@ -4,8 +4,8 @@
    topics, adjacent words, fuzzy similarity, coverage), the weights fitted across policies.
 1. *Is this question about the policy at all?* (`in_scope`): drawn from how much of the question
    the policy's words and the domain's topics account for, whether it names something policies
-   regulate, or something they do not (leave, pay, IT help), and whether it asks for a fact
-   rather than for what is allowed (`knowledge/fact_questions.py`).
+   regulate, or something they do not (leave, pay, IT help), whether it asks for a fact rather
+   than for what is allowed, and whether it names the policy itself (`knowledge/question_form.py`).
 2. *How close is the best clause?* (`closeness`): drawn from the best clause's score, how much of
    the question it covers, and how far ahead of the runner-up it is.
 
@@ -42,6 +42,7 @@ SCOPE_FEATURES = (
     "unrelated",
     "explained",
     "factual",
+    "about_the_policy",
 )
 CLOSENESS_FEATURES = ("bias", "score", "coverage", "margin", "topic", "specific", "semantic")
 RANKING_FEATURES = (
@@ -71,6 +72,7 @@ class Signals:
     unrelated: float = 0.0
     explained: float = 0.0
     factual: float = 0.0
+    about_the_policy: float = 0.0
 
     @property
     def margin(self) -> float:
@@ -94,6 +96,7 @@ class Signals:
             "unrelated": self.unrelated,
             "explained": self.explained,
             "factual": self.factual,
+            "about_the_policy": self.about_the_policy,
         }
 
 

@@ -23,8 +23,8 @@ from rapidfuzz import fuzz
 from knowledge.analysis import Analyzer, Synonyms, Unit
 from knowledge.confidence import Calibration, Signals, default_calibration
 from knowledge.embedding import WordVectors, default_vectors
-from knowledge.fact_questions import asks_for_a_fact
 from knowledge.models import Clause, Policy
+from knowledge.question_form import asks_about_the_policy, asks_for_a_fact
 from knowledge.text import (
     DOMAIN_WORDS,
     FRAME_WORDS,
@@ -289,6 +289,7 @@ class PolicyIndex:
         share of the question the clause accounts for, 0-1).
         """
         tokens = self.analyzer.tokens(question)
+        question_words = words(question)
         units = self.analyzer.units(question, tokens)
         weights = [self._unit_weight(unit) for unit in units]
         token_stems = [stem(token) for token in tokens]
@@ -333,7 +334,8 @@ class PolicyIndex:
             semantic=float(meaning.max()) if len(meaning) else 0.0,
             unrelated=unrelated,
             explained=self._explained(tokens),
-            factual=asks_for_a_fact(words(question)),
+            factual=asks_for_a_fact(question_words),
+            about_the_policy=asks_about_the_policy(question_words),
         )
         reached = lexical.keys() | topical.keys()
         if len(meaning):  # also when no word or topic is shared ("squad car" / "cruiser")

@@ -60,7 +60,7 @@ def test_status_before_and_after_acknowledging(app: App) -> None:
 
 
 def test_did_you_mean_offers_choices_and_a_number_picks_one(app: App) -> None:
-    ask = Incoming("console", "a", "c", "online at work", policy_id="lake-elmo")
+    ask = Incoming("console", "a", "c", "online at the office", policy_id="lake-elmo")
     choice = app.bot.handle(ask)[0]
     assert choice.kind == "did_you_mean"
     commands = [button.command for button in choice.buttons]
@@ -77,7 +77,7 @@ def test_did_you_mean_offers_choices_and_a_number_picks_one(app: App) -> None:
 def test_a_second_worker_takes_the_number_after_did_you_mean(
     app: App, config_file: Path, clock: Clock
 ) -> None:
-    ask = Incoming("console", "a", "c", "online at work", policy_id="lake-elmo")
+    ask = Incoming("console", "a", "c", "online at the office", policy_id="lake-elmo")
     choice = app.bot.handle(ask)[0]
     other = open_app(str(config_file), clock=clock)  # another worker on the same database
     try:

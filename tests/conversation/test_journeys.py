@@ -121,16 +121,16 @@ def test_a_number_picks_from_the_authorization_menu(app: App) -> None:
 
 
 def test_none_of_these_sends_the_question_to_hr_like_an_unanswered_one(app: App) -> None:
-    [choice] = say(app, "online at work", person="lee")
+    [choice] = say(app, "online at the office", person="lee")
     assert choice.kind == "did_you_mean"
     assert choice.buttons[-1].command == "none of these"
     none = len(choice.buttons)
     assert f"{none}. None of these" in choice.text
     [reply] = say(app, str(none), person="lee")
     assert reply.kind == "unknown" and "the City Clerk" in reply.text
-    assert logged(app) == ["online at work"]
+    assert logged(app) == ["online at the office"]
     [again] = say(app, "none of these", person="lee")  # the menu is used up
-    assert again.kind == "no_menu" and logged(app) == ["online at work"]
+    assert again.kind == "no_menu" and logged(app) == ["online at the office"]
 
 
 # --- yes or no with a reason; dates in common forms ---------------------------------------

@@ -28,8 +28,8 @@ from bot.storage.models import OutboxMessage, Person
 from tests.dashboard import served
 from tests.dashboard.served import chat, policybot, screenshot, sign_in, sign_in_link
 
-QUESTION = "is a campaign bumper sticker ok on the plow truck"
-SAME_QUESTION = "is a campaign bumper sticker alright on my plow truck?"
+QUESTION = "is a bumper sticker for my kid's team ok on the plow truck"
+SAME_QUESTION = "is a sports bumper sticker ok on the plow truck"
 
 
 @pytest.fixture

@@ -172,3 +172,24 @@ def test_the_same_openings_asking_what_is_allowed_are_answered(
     result = matcher.ask("maple-ridge", question)
     assert result.answered, f"refused: {question!r} (in scope {result.in_scope})"
     assert result.matches[0].clause.id == clause
+
+
+def test_a_question_about_whether_the_rules_apply_finds_the_scope_clause() -> None:
+    """Asking whether "these rules" cover something shares few words with any clause; naming
+    the policy's rules is itself a sign of a question about the policy."""
+    text = (
+        "Willow Bend School District - Staff Online Communication\n\n"
+        "1. Purpose. Staff are trusted to model good conduct for students in every setting.\n\n"
+        "2. Scope. These standards govern staff whether on or off duty, including their "
+        "personal accounts and devices.\n\n"
+        "3. Staff shall not exchange private messages with enrolled students on personal "
+        "accounts.\n\n"
+        "4. Posts that disclose student records are prohibited.\n"
+    )
+    meta = PolicyMetadata("willow-bend", "Willow Bend Online Communication", "Willow Bend", "t", 1)
+    policy = Policy(meta, text, tuple(parse_clauses(text, meta)))
+    result = Matcher([policy], thresholds=Thresholds(0.4, 0.08)).ask(
+        "willow-bend", "do these rules cover me on weekends"
+    )
+    assert result.answered, f"refused (in scope {result.in_scope})"
+    assert result.matches[0].clause.id == "clause-2"

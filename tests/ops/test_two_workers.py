@@ -71,7 +71,7 @@ async def test_a_did_you_mean_choice_typed_to_the_other_worker_shows_the_clause(
     workers: WorkersFactory, fake: FakeSlack
 ) -> None:
     async with workers(2) as [a, b], aiohttp.ClientSession() as session:
-        await a.slack(session, fake).dm("online at work", "EvDym1", team="T0002")
+        await a.slack(session, fake).dm("online at the office", "EvDym1", team="T0002")
         [offer] = await fake.wait_for(lambda: fake.of("chat.postMessage"))
         await b.slack(session, fake).dm("2", "EvDym2", team="T0002")
         await fake.wait_for(lambda: len(fake.of("chat.postMessage")) == 2)

@@ -76,14 +76,14 @@ async def test_chitchat_is_answered_and_never_logged(
 async def test_none_of_these_is_a_button_and_logs_the_question(
     served: Served, fake: FakeSlack, app: App
 ) -> None:
-    await say(served, fake, "U-LEE", "online at work", "Ev1")
+    await say(served, fake, "U-LEE", "online at the office", "Ev1")
     [choice] = dms(fake, "U-LEE")
     assert "None of these" in json.dumps(choice["blocks"])
     await served.press(choice, "None of these", user="U-LEE")
     await served.idle()
     reply = await fake.wait_for(lambda: dms(fake, "U-LEE")[1:])
     assert "the City Clerk" in reply[-1]["text"]
-    assert [row.text for row in unanswered.list_unanswered(app.db)] == ["online at work"]
+    assert [row.text for row in unanswered.list_unanswered(app.db)] == ["online at the office"]
 
 
 async def test_a_number_picks_and_a_yes_with_its_reason_answers(

@@ -56,7 +56,9 @@ async def test_chitchat_is_answered_and_never_logged(teams: Teams, app: App) -> 
 
 
 async def test_none_of_these_on_the_card_logs_the_question(teams: Teams, app: App) -> None:
-    [card] = await teams.say("online at work", person="aad-lee", conversation="a:aad-lee-personal")
+    [card] = await teams.say(
+        "online at the office", person="aad-lee", conversation="a:aad-lee-personal"
+    )
     press = teams.submit(
         card.submits()["None of these"],
         card.assigned_id or "",
@@ -65,7 +67,7 @@ async def test_none_of_these_on_the_card_logs_the_question(teams: Teams, app: Ap
     )
     assert await teams.post(press) == 201
     assert "the City Clerk" in teams.connector.posted()[-1].shown
-    assert [row.text for row in unanswered.list_unanswered(app.db)] == ["online at work"]
+    assert [row.text for row in unanswered.list_unanswered(app.db)] == ["online at the office"]
 
 
 async def test_that_wasnt_helpful_in_words_is_recorded_like_the_button(
