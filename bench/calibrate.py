@@ -2,12 +2,14 @@
 
 Usage: python bench/calibrate.py [--write] [--threshold T]
 
-Training questions: every corpus policy published with no phrasings (the product's parser) and the
-seed policies with their curation (`qa_dev.jsonl`, `bench/data/qa_holdout.jsonl`). Our own
-`bench/data/qa_unseen.jsonl` is never used here: it stays a judge. For each policy it fits the two
-models (`knowledge/confidence.py`) on the others and reports, on the one left out, in-scope
-refused and out-of-scope refused at the deployment's threshold. `--write` saves the fit on all of
-them to `knowledge/calibration.yaml`.
+Training questions: every corpus policy published with no phrasings (the product's parser), and
+the seed policies' questions (`qa_dev.jsonl`, `bench/data/qa_holdout.jsonl`) asked twice: of the
+seeds with their curation and of the seeds published as a new city would, with none. Our own
+`bench/data/qa_unseen.jsonl` is never used here: it stays a judge. For each policy it fits the
+models (`knowledge/confidence.py`) on the others (a seed's two copies are left out together) and
+reports, on the one left out: ranked first, in the top three, answered and right first, in-scope
+refused and out-of-scope refused at the deployment's threshold; then the corpus pooled and all
+pooled. `--write` saves the fit on all of them to `knowledge/calibration.yaml`.
 """
 
 from __future__ import annotations
@@ -182,6 +184,49 @@ def calibrate(samples: list[Sample]) -> Calibration:
     return Calibration(scope, closeness, ranking)
 
 
+@dataclass
+class Judged:
+    """One policy's (or a pool's) counts, judged with a model it was left out of."""
+
+    inside: int = 0
+    outside: int = 0
+    first: int = 0
+    top3: int = 0
+    right: int = 0
+    answered: int = 0
+    refused_out: int = 0
+
+    def add(self, other: Judged) -> None:
+        for name in vars(self):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def row(self, label: str) -> str:
+        n = max(self.inside, 1)
+        return (
+            f"| {label} | {self.inside} / {self.outside} | {self.first / n:.1%} | "
+            f"{self.top3 / n:.1%} | {self.right / n:.1%} | {1 - self.answered / n:.1%} | "
+            f"{self.refused_out / max(self.outside, 1):.1%} |"
+        )
+
+
+def judge(samples: list[Sample], policy: str, threshold: float) -> Judged:
+    """Fit on every policy but `policy` (and its uncurated copy), then judge it."""
+    model = calibrate([s for s in samples if _family(s.policy) != _family(policy)])
+    judged = Judged()
+    for sample, signals, right, rank in ranked([s for s in samples if s.policy == policy], model):
+        answered = model.in_scope(signals) >= threshold
+        if sample.in_scope:
+            judged.inside += 1
+            judged.first += rank == 0
+            judged.top3 += rank < 3
+            judged.answered += answered
+            judged.right += answered and right
+        else:
+            judged.outside += 1
+            judged.refused_out += not answered
+    return judged
+
+
 def main(argv: list[str]) -> int:
     threshold = load_config(evalsets.ROOT / "app.yaml").matcher.confidence_threshold
     if "--threshold" in argv:
@@ -193,34 +238,15 @@ def main(argv: list[str]) -> int:
         "| in-scope refused | out-of-scope refused |"
     )
     print("| --- " * 7 + "|")
+    corpus, everything = Judged(), Judged()
     for policy in sorted({sample.policy for sample in samples}):
-        model = calibrate([s for s in samples if _family(s.policy) != _family(policy)])
-        rows = ranked([sample for sample in samples if sample.policy == policy], model)
-        inside = [row for row in rows if row[0].in_scope]
-        outside = [row for row in rows if not row[0].in_scope]
-        first = sum(row[3] == 0 for row in inside)
-        top3 = sum(row[3] < 3 for row in inside)
-        answered = [model.in_scope(row[1]) >= threshold for row in inside]
-        right = sum(a and row[2] for a, row in zip(answered, inside, strict=True))
-        refused_out = sum(model.in_scope(row[1]) < threshold for row in outside)
-        n = len(inside)
-        print(
-            f"| {policy} | {n} / {len(outside)} | {first / n:.1%} | {top3 / n:.1%} | "
-            f"{right / n:.1%} | {1 - sum(answered) / n:.1%} | "
-            f"{refused_out / max(len(outside), 1):.1%} |"
-        )
-    for label, chosen in (("corpus", evalsets.corpus_ids()), ("all", None)):
-        rows = []
-        for policy in sorted({sample.policy for sample in samples}):
-            if chosen is None or policy in chosen:
-                model = calibrate([s for s in samples if _family(s.policy) != _family(policy)])
-                rows += ranked([s for s in samples if s.policy == policy], model)
-        inside = [row for row in rows if row[0].in_scope]
-        outside = [row for row in rows if not row[0].in_scope]
-        print(
-            f"pooled {label}: first {sum(r[3] == 0 for r in inside) / len(inside):.1%} "
-            f"top3 {sum(r[3] < 3 for r in inside) / len(inside):.1%}"
-        )
+        judged = judge(samples, policy, threshold)
+        print(judged.row(policy))
+        everything.add(judged)
+        if policy in evalsets.corpus_ids():
+            corpus.add(judged)
+    print(corpus.row("corpus pooled"))
+    print(everything.row("all pooled"))
     model = calibrate(samples)
     print(model.to_yaml())
     if "--write" in argv:

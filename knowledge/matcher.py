@@ -298,7 +298,7 @@ class PolicyIndex:
             (m.strength for m in mentioned if self.topics.topics[m.topic].outside), default=0.0
         )
         mentions = [m for m in mentioned if m.topic in self._linked]
-        asked = self._question_vector(question)
+        asked = self._question_vector(question_words)
         meaning = self._semantic(asked)
         unrelated = self._unrelated(asked)
         mentioned_stems = [frozenset(token_stems[i] for i in m.positions) for m in mentions]
@@ -381,11 +381,11 @@ class PolicyIndex:
         factor = _DOMAIN_WORD_WEIGHT if term in _DOMAIN_STEMS else 1.0
         return factor * self._idf.get(term, self._max_idf)
 
-    def _question_vector(self, question: str) -> np.ndarray | None:
+    def _question_vector(self, question_words: list[str]) -> np.ndarray | None:
         """The question's meaning: its words (typos corrected) weighted by rarity."""
         said = [
             word if self.vectors.knows(word) else (self.analyzer.correct(word) or word)
-            for word in words(question)[:60]
+            for word in question_words[:60]
         ]
         return self.vectors.text(" ".join(said), self._word_weight, FRAME_WORDS)
 
