@@ -38,8 +38,10 @@ by the page administrator.
 """
 
 
-def publish(text: str, version: int = 1) -> Policy:
-    meta = PolicyMetadata("maple-ridge", "Maple Ridge Online Conduct", "Maple Ridge", "t", version)
+def publish(text: str, version: int = 1, town: str = "Maple Ridge") -> Policy:
+    """The text as a new policy of `town` (id: its name in lowercase, hyphenated), no curation."""
+    policy_id = town.lower().replace(" ", "-")
+    meta = PolicyMetadata(policy_id, f"{town} Online Conduct", town, "t", version)
     return Policy(meta, text, tuple(parse_clauses(text, meta)))
 
 
@@ -60,6 +62,9 @@ def matcher() -> Matcher:
         ("can i upload a selfie with my crew from the job site", "clause-7"),
         ("somebody keeps cussing in the comments on our page, can we delete it", "clause-8"),
         ("could a lawyer get hold of my work messages", "clause-9"),
+        # Opening as a fact question does, but asking what is allowed (knowledge/question_form.py)
+        ("when is it ok to share photos of coworkers taken on duty", "clause-7"),
+        ("who has to give consent before the town logo goes in my post", "clause-2"),
     ],
 )
 def test_a_question_in_other_words_finds_its_clause(
@@ -77,6 +82,10 @@ def test_a_question_in_other_words_finds_its_clause(
         "how many followers do the town's official pages have",
         "how do I request vacation days for next month",
         "when is open enrollment for dental insurance",
+        # Counts, dates and who runs what are not in a policy (knowledge/question_form.py)
+        "who runs the town's official pages",
+        "how many comments did our last post on the official page get",
+        "when is the town manager back in the office",
     ],
 )
 def test_a_question_beside_the_policy_is_refused_even_with_its_words(
@@ -129,8 +138,7 @@ def test_a_question_sharing_no_word_and_no_topic_with_its_clause_is_offered_it()
         "3. Before responding to a journalist about Town business, refer the reporter to the "
         "communications office.\n"
     )
-    meta = PolicyMetadata("birch-hollow", "Birch Hollow Online Services", "Birch Hollow", "t", 1)
-    policy = Policy(meta, text, tuple(parse_clauses(text, meta)))
+    policy = publish(text, town="Birch Hollow")
     result = Matcher([policy], thresholds=Thresholds(0.4, 0.08)).ask(
         "birch-hollow", "can I broadcast video from the squad car"
     )
@@ -141,37 +149,6 @@ def test_a_question_sharing_no_word_and_no_topic_with_its_clause_is_offered_it()
         "birch-hollow", "someone from the paper wants a quote from me"
     )
     assert press.outcome is Outcome.ANSWER and press.matches[0].clause.id == "clause-3"
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "who runs the town's official pages",
-        "how many comments did our last post on the official page get",
-        "when is the town manager back in the office",
-    ],
-)
-def test_a_question_asking_for_a_fact_is_refused_though_it_uses_the_policys_words(
-    matcher: Matcher, question: str
-) -> None:
-    """A policy says what may be done; counts, dates and who runs what are not in it."""
-    result = matcher.ask("maple-ridge", question)
-    assert result.outcome is Outcome.UNKNOWN, [(m.clause.id, m.confidence) for m in result.matches]
-
-
-@pytest.mark.parametrize(
-    ("question", "clause"),
-    [
-        ("when is it ok to share photos of coworkers taken on duty", "clause-7"),
-        ("who has to give consent before the town logo goes in my post", "clause-2"),
-    ],
-)
-def test_the_same_openings_asking_what_is_allowed_are_answered(
-    matcher: Matcher, question: str, clause: str
-) -> None:
-    result = matcher.ask("maple-ridge", question)
-    assert result.answered, f"refused: {question!r} (in scope {result.in_scope})"
-    assert result.matches[0].clause.id == clause
 
 
 def test_a_question_about_whether_the_rules_apply_finds_the_scope_clause() -> None:
@@ -186,8 +163,7 @@ def test_a_question_about_whether_the_rules_apply_finds_the_scope_clause() -> No
         "accounts.\n\n"
         "4. Posts that disclose student records are prohibited.\n"
     )
-    meta = PolicyMetadata("willow-bend", "Willow Bend Online Communication", "Willow Bend", "t", 1)
-    policy = Policy(meta, text, tuple(parse_clauses(text, meta)))
+    policy = publish(text, town="Willow Bend")
     result = Matcher([policy], thresholds=Thresholds(0.4, 0.08)).ask(
         "willow-bend", "do these rules cover me on weekends"
     )
