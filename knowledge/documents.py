@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from knowledge.reading.docx import docx_text
+from knowledge.reading.drop_caps import join_drop_capitals
 from knowledge.reading.errors import DocumentError
 from knowledge.reading.pdf import pdf_text
 
@@ -66,7 +67,8 @@ def read_document(name: str, content: bytes) -> Document:
         text = docx_text(name, content)
     else:
         text = _decode(name, content)
-    return Document(name, kind, text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Document(name, kind, join_drop_capitals(text))
 
 
 def read_document_file(path: Path) -> Document:
