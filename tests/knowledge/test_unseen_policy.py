@@ -45,9 +45,14 @@ def publish(text: str, version: int = 1, town: str = "Maple Ridge") -> Policy:
     return Policy(meta, text, tuple(parse_clauses(text, meta)))
 
 
+def town_matcher(text: str, town: str = "Maple Ridge") -> Matcher:
+    """A matcher for the town's newly published policy, at the shipped thresholds."""
+    return Matcher([publish(text, town=town)], thresholds=Thresholds(0.4, 0.08))
+
+
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
-    return Matcher([publish(MAPLE_RIDGE)], thresholds=Thresholds(0.4, 0.08))
+    return town_matcher(MAPLE_RIDGE)
 
 
 @pytest.mark.parametrize(
@@ -138,16 +143,12 @@ def test_a_question_sharing_no_word_and_no_topic_with_its_clause_is_offered_it()
         "3. Before responding to a journalist about Town business, refer the reporter to the "
         "communications office.\n"
     )
-    policy = publish(text, town="Birch Hollow")
-    result = Matcher([policy], thresholds=Thresholds(0.4, 0.08)).ask(
-        "birch-hollow", "can I broadcast video from the squad car"
-    )
+    birch_hollow = town_matcher(text, town="Birch Hollow")
+    result = birch_hollow.ask("birch-hollow", "can I broadcast video from the squad car")
     assert result.outcome in (Outcome.ANSWER, Outcome.DID_YOU_MEAN)
     assert result.matches[0].clause.id == "clause-2"
     # The topic map knows that talking to the press is what such a clause governs.
-    press = Matcher([policy], thresholds=Thresholds(0.4, 0.08)).ask(
-        "birch-hollow", "someone from the paper wants a quote from me"
-    )
+    press = birch_hollow.ask("birch-hollow", "someone from the paper wants a quote from me")
     assert press.outcome is Outcome.ANSWER and press.matches[0].clause.id == "clause-3"
 
 
@@ -163,9 +164,7 @@ def test_a_question_about_whether_the_rules_apply_finds_the_scope_clause() -> No
         "accounts.\n\n"
         "4. Posts that disclose student records are prohibited.\n"
     )
-    policy = publish(text, town="Willow Bend")
-    result = Matcher([policy], thresholds=Thresholds(0.4, 0.08)).ask(
-        "willow-bend", "do these rules cover me on weekends"
-    )
+    willow_bend = town_matcher(text, town="Willow Bend")
+    result = willow_bend.ask("willow-bend", "do these rules cover me on weekends")
     assert result.answered, f"refused (in scope {result.in_scope})"
     assert result.matches[0].clause.id == "clause-2"
