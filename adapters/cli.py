@@ -71,7 +71,7 @@ environment:
         help="answer questions for scripts",
         description="Answer one question, or one per line of standard input, with the clauses "
         "that match best. --json writes one object a line: question, policy, version, answered, "
-        "outcome and the matches (policy, clause, citation, title, text, score).",
+        "outcome and the matches (policy, clause, citation, title, text, lead_in, score).",
     )
     ask.add_argument("--policy", required=True, help=policy_help())
     ask.add_argument("--top", type=_top_k, default=3, metavar="K", help="matches to list (1-10)")

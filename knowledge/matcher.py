@@ -166,7 +166,7 @@ class PolicyIndex:
         self.policy = policy
         self.calibration = calibration or default_calibration()
         self.vectors = vectors if vectors is not None else default_vectors()
-        parents = _parents(policy.clauses)
+        parents = policy.parents
         self._bags = [_clause_bag(clause) for clause in policy.clauses]
         self._lengths = [sum(bag.values()) for bag in self._bags]
         self._average_length = sum(self._lengths) / max(len(self._lengths), 1)
@@ -608,24 +608,6 @@ class Matcher:
             if close or examined.closeness < self.thresholds.closeness:
                 return Outcome.DID_YOU_MEAN
         return Outcome.ANSWER
-
-
-def _parents(clauses: tuple[Clause, ...]) -> list[int | None]:
-    """Per clause, the position of the clause that introduces it: the nearest earlier one of a
-    lower level (None at the outermost level), in one pass (a stack of the open levels)."""
-    found: list[int | None] = []
-    open_levels: list[int] = []  # positions whose levels rise strictly from the bottom
-    for position, clause in enumerate(clauses):
-        while open_levels and clauses[open_levels[-1]].level >= clause.level:
-            open_levels.pop()
-        parent = open_levels[-1] if open_levels else None
-        # Under another heading it is not what introduces this one (a numbered heading with
-        # no text of its own is not a clause).
-        if parent is not None and clauses[parent].heading != clause.heading:
-            parent = None
-        found.append(parent)
-        open_levels.append(position)
-    return found
 
 
 def _clause_bag(clause: Clause) -> Counter[str]:

@@ -54,6 +54,24 @@ class Clause:
         return sentences(self.text)
 
 
+def introducers(clauses: tuple[Clause, ...]) -> list[int | None]:
+    """Per clause, the position of the clause that introduces it: the nearest earlier one of a
+    lower level (None at the outermost level), in one pass (a stack of the open levels)."""
+    found: list[int | None] = []
+    open_levels: list[int] = []  # positions whose levels rise strictly from the bottom
+    for position, clause in enumerate(clauses):
+        while open_levels and clauses[open_levels[-1]].level >= clause.level:
+            open_levels.pop()
+        parent = open_levels[-1] if open_levels else None
+        # Under another heading it is not what introduces this one (a numbered heading with
+        # no text of its own is not a clause).
+        if parent is not None and clauses[parent].heading != clause.heading:
+            parent = None
+        found.append(parent)
+        open_levels.append(position)
+    return found
+
+
 @dataclass(frozen=True)
 class PolicyMetadata:
     """Facts about a policy that its text does not carry in a reliable form."""
@@ -77,9 +95,36 @@ class Policy:
     source_text: str
     clauses: tuple[Clause, ...]
     _by_id: dict[str, Clause] = field(default_factory=dict, compare=False, repr=False)
+    _positions: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    _parents: list[int | None] = field(default_factory=list, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_id.update({clause.id: clause for clause in self.clauses})
+        self._positions.update({clause.id: n for n, clause in enumerate(self.clauses)})
+        self._parents.extend(introducers(self.clauses))
+
+    @property
+    def parents(self) -> list[int | None]:
+        """Per clause, the position of the clause that introduces it (see `introducers`)."""
+        return self._parents
+
+    def lead_in(self, clause: Clause) -> str | None:
+        """The sentence that opens the list this clause is an item of, quoted before the item.
+
+        An item takes its meaning from its list: "Spam;" is what the city may delete, and
+        "post photos of coworkers" under "Employees shall not:" is forbidden, not allowed. The
+        lead-in is the last sentence of the introducing clause when it ends with a colon; an
+        item that is not its list's first gets " …" after it for the items left out. None for
+        a clause that no such sentence introduces.
+        """
+        position = self._positions.get(clause.id)
+        parent = None if position is None else self._parents[position]
+        if position is None or parent is None:
+            return None
+        last = (self.clauses[parent].sentences or [""])[-1].rstrip()
+        if not last.endswith(":"):
+            return None
+        return last if position == parent + 1 else f"{last} …"
 
     @property
     def id(self) -> str:

@@ -60,6 +60,7 @@ def to_json(result: MatchResult) -> dict[str, object]:
                 "citation": policy.citation(match.clause),
                 "title": match.clause.caption,
                 "text": match.clause.text,
+                "lead_in": policy.lead_in(match.clause),
                 "score": match.confidence,
             }
             for match in result.matches

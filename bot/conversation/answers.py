@@ -11,13 +11,24 @@ from knowledge.quoting import matching_sentences, quotation
 
 def quote_clause(policy: Policy, clause: Clause, question: str, analyzer: Analyzer) -> Quote:
     """The whole clause quoted in the policy's order, the sentences answering the question
-    marked."""
+    marked.
+
+    An item of a list is quoted after the sentence that opens its list ("… may delete the
+    following types of content: … Spam;"), and then it is the item that is marked: on its own
+    it would not say whether the thing it names is allowed, required or forbidden.
+    """
+    sentences = tuple(clause.sentences)
+    marked = matching_sentences(clause, question, analyzer)
+    lead = policy.lead_in(clause)
+    if lead is not None:
+        marked = tuple(n + 1 for n in marked or range(len(sentences)))
+        sentences = (lead, *sentences)
     return Quote(
-        sentences=tuple(clause.sentences),
+        sentences=sentences,
         citation=policy.citation(clause),
         version=policy.version,
         clause_title=clause.caption,
-        marked=matching_sentences(clause, question, analyzer),
+        marked=marked,
     )
 
 

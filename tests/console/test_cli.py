@@ -51,7 +51,10 @@ def test_ask_json_has_the_documented_shape(config_file: Path) -> None:
     assert first["answered"] is True and first["version"] == 1
     assert first["matches"][0]["clause"] == "clause-9"
     assert first["matches"][0]["citation"] == "City of La Crosse Social Media Policy, clause 9"
-    assert set(first["matches"][0]) == {"policy", "clause", "citation", "title", "text", "score"}
+    assert set(first["matches"][0]) == {
+        "policy", "clause", "citation", "title", "text", "lead_in", "score"
+    }  # fmt: skip
+    assert first["matches"][0]["lead_in"] is None  # clause 9 is no list's item
     assert len(first["matches"]) <= 2
     assert second["answered"] is False
 

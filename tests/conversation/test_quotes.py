@@ -6,12 +6,14 @@ The same reply is read in the terminal (its text), in Slack (its blocks) and in 
 
 from __future__ import annotations
 
+from adapters.console.ask import to_json
 from adapters.console.render import render
 from adapters.slack.blocks import blocks
 from adapters.teams.cards import adaptive_card
 from bot.app import App
 from bot.conversation.answers import MARK
 from bot.messages import Incoming, Reply
+from tests.publishing.conftest import publish
 
 LAKE_ELMO_SAMPLE = (
     "‘I am an employee of the City of Lake Elmo. However, these are my own opinions and do "
@@ -70,3 +72,41 @@ def test_sentences_keep_the_policys_order_and_the_answering_ones_are_marked(app:
     container = next(item for item in card["body"] if item.get("type") == "Container")
     bold = [item["text"] for item in container["items"] if item.get("weight") == "Bolder"]
     assert any("gossip" in text for text in bold)
+
+
+# A city's own policy, written for this test: two lists, each opened by a sentence that says
+# whether its items are allowed or forbidden.
+LISTS_POLICY = """Maple Ridge Social Media Policy
+
+1. Comments. The City may remove the following kinds of comments from its pages:
+(a) spam and advertising;
+(b) threats of violence;
+(c) personal information about residents.
+2. Personal accounts. On their personal accounts, employees shall not:
+(a) post photographs of coworkers taken at work without their consent;
+(b) use the City's logo.
+"""
+
+
+def test_a_list_item_is_quoted_after_the_sentence_that_opens_its_list(app: App) -> None:
+    publish(app, "maple-ridge.txt", LISTS_POLICY)
+    reply = answer(app, "can the city delete spam and advertising from its page", "la-crosse")
+    assert reply.quote is not None and reply.quote.citation.endswith("(a)"), reply.text
+    opening = "The City may remove the following kinds of comments from its pages:"
+    assert reply.quote.sentences == (opening, "spam and advertising;")
+    assert reply.quote.marked == (1,)  # the item answers; the lead-in gives it its meaning
+    lines = render(reply).splitlines()
+    assert any(opening in line and MARK not in line for line in lines), lines
+    assert any("spam and advertising" in line and MARK in line for line in lines), lines
+    assert opening in _slack_text(reply) and "*spam and advertising;”*" in _slack_text(reply)
+    assert any(opening in line for line in _teams_quote(reply))
+    scripted = to_json(app.bot.consult("la-crosse", "can the city delete spam from its page"))
+    assert scripted["matches"][0]["lead_in"] == opening  # type: ignore[index]
+
+
+def test_an_item_further_down_its_list_says_items_were_left_out(app: App) -> None:
+    publish(app, "maple-ridge.txt", LISTS_POLICY)
+    reply = answer(app, "may I use the city logo on my personal account", "la-crosse")
+    assert reply.quote is not None and "logo" in reply.quote.sentences[-1], reply.text
+    assert reply.quote.sentences[0] == "On their personal accounts, employees shall not: …"
+    assert "employees shall not" in render(reply)
