@@ -126,6 +126,19 @@ class Policy:
             return None
         return last if position == parent + 1 else f"{last} …"
 
+    def list_items(self, clause: Clause) -> tuple[Clause, ...]:
+        """The items of the list a clause opens with its closing colon ("… the following
+        kinds of comments:"), in order; () for a clause that opens no list. Quoted with it, so
+        an answer never stops at the colon."""
+        position = self._positions.get(clause.id)
+        if position is None or not (clause.sentences or [""])[-1].rstrip().endswith(":"):
+            return ()
+        return tuple(
+            self.clauses[child]
+            for child in range(position + 1, len(self.clauses))
+            if self._parents[child] == position
+        )
+
     @property
     def id(self) -> str:
         return self.meta.id

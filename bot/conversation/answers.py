@@ -8,6 +8,8 @@ from knowledge.matcher import MatchResult, Outcome
 from knowledge.models import Clause, Policy
 from knowledge.quoting import matching_sentences, quotation
 
+_MAX_ITEMS = 12  # a list quoted after its opening sentence; a longer one ends with "…"
+
 
 def quote_clause(policy: Policy, clause: Clause, question: str, analyzer: Analyzer) -> Quote:
     """The whole clause quoted in the policy's order, the sentences answering the question
@@ -15,7 +17,8 @@ def quote_clause(policy: Policy, clause: Clause, question: str, analyzer: Analyz
 
     An item of a list is quoted after the sentence that opens its list ("… may delete the
     following types of content: … Spam;"), and then it is the item that is marked: on its own
-    it would not say whether the thing it names is allowed, required or forbidden.
+    it would not say whether the thing it names is allowed, required or forbidden. A clause
+    that opens a list is quoted with the list's items, so the answer does not stop at a colon.
     """
     sentences = tuple(clause.sentences)
     marked = matching_sentences(clause, question, analyzer)
@@ -23,6 +26,9 @@ def quote_clause(policy: Policy, clause: Clause, question: str, analyzer: Analyz
     if lead is not None:
         marked = tuple(n + 1 for n in marked or range(len(sentences)))
         sentences = (lead, *sentences)
+    items = policy.list_items(clause)
+    shown = [f"{item.marker} {item.text}".strip() for item in items[:_MAX_ITEMS]]
+    sentences += (*shown, "…") if len(items) > _MAX_ITEMS else tuple(shown)
     return Quote(
         sentences=sentences,
         citation=policy.citation(clause),
@@ -92,7 +98,7 @@ def did_you_mean_reply(result: MatchResult) -> Reply:
     choices = [match.clause for match in result.matches]
     none = len(choices) + 1
     lines = ["I found more than one part of the policy that might answer that. Did you mean:"]
-    lines += [f"  {n}. {_choice(clause)}" for n, clause in enumerate(choices, 1)]
+    lines += [f"  {n}. {_choice(result.policy, clause)}" for n, clause in enumerate(choices, 1)]
     lines.append(f"  {none}. None of these")
     lines.append("Reply with the number, or press a choice.")
     return Reply(
@@ -114,13 +120,22 @@ def did_you_mean_reply(result: MatchResult) -> Reply:
     )
 
 
-def _choice(clause: Clause) -> str:
-    """A choice names the clause by its title, or (untitled) quotes its first words."""
-    if clause.display_title:
-        return f"{clause.display_title} ({clause.label})"
+def _choice(policy: Policy, clause: Clause) -> str:
+    """A choice names the clause by its title, or (untitled) quotes its first words; a list's
+    item follows the end of the sentence opening its list ("… types of content: Spam"), which
+    is what tells one short item from another."""
     words = clause.text.split()
     preview = " ".join(words[:10]) + (" …" if len(words) > 10 else "")
+    lead = policy.lead_in(clause)
+    if lead is not None and not clause.titled:
+        opening = " ".join(lead.removesuffix(" …").split()[-_LEAD_WORDS:])
+        return f"“… {opening} {clause.display_title or preview}” ({clause.label})"
+    if clause.display_title:
+        return f"{clause.display_title} ({clause.label})"
     return f"{clause.caption}: “{preview}”"
+
+
+_LEAD_WORDS = 6  # enough to say what the list is ("the following types of content:")
 
 
 def unknown_reply(policy: Policy, hr_contact: str, lead: str = "I don't know:") -> Reply:

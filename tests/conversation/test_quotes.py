@@ -11,8 +11,9 @@ from adapters.console.render import render
 from adapters.slack.blocks import blocks
 from adapters.teams.cards import adaptive_card
 from bot.app import App
-from bot.conversation.answers import MARK
+from bot.conversation.answers import MARK, did_you_mean_reply
 from bot.messages import Incoming, Reply
+from knowledge.matcher import Match, MatchResult, Outcome
 from tests.publishing.conftest import publish
 
 LAKE_ELMO_SAMPLE = (
@@ -110,3 +111,30 @@ def test_an_item_further_down_its_list_says_items_were_left_out(app: App) -> Non
     assert reply.quote is not None and "logo" in reply.quote.sentences[-1], reply.text
     assert reply.quote.sentences[0] == "On their personal accounts, employees shall not: …"
     assert "employees shall not" in render(reply)
+
+
+def test_a_clause_opening_a_list_is_quoted_with_its_items(app: App) -> None:
+    publish(app, "maple-ridge.txt", LISTS_POLICY)
+    reply = answer(app, "what comments can the city remove from its pages", "la-crosse")
+    assert reply.quote is not None and reply.quote.citation.endswith("clause 1"), reply.text
+    assert reply.quote.sentences[-3:] == (
+        "(a) spam and advertising;",
+        "(b) threats of violence;",
+        "(c) personal information about residents.",
+    )
+    assert "threats of violence" in render(reply) and "threats of violence" in _slack_text(reply)
+
+
+def test_a_did_you_mean_tells_short_items_apart_by_their_lists(app: App) -> None:
+    publish(app, "maple-ridge.txt", LISTS_POLICY)
+    policy = app.library.policy("la-crosse")
+    offered = (policy.clause("clause-1-a"), policy.clause("clause-2-b"))
+    result = MatchResult(
+        "spam or the logo",
+        policy,
+        tuple(Match(clause, 1.0, 0.5) for clause in offered),
+        Outcome.DID_YOU_MEAN,
+    )
+    lines = did_you_mean_reply(result).text.splitlines()
+    assert "“… kinds of comments from its pages: spam and advertising” (clause 1(a))" in lines[1]
+    assert "personal accounts, employees shall not: use the City's logo” (clause 2(b))" in lines[2]
