@@ -168,3 +168,27 @@ def test_a_question_about_whether_the_rules_apply_finds_the_scope_clause() -> No
     result = willow_bend.ask("willow-bend", "do these rules cover me on weekends")
     assert result.answered, f"refused (in scope {result.in_scope})"
     assert result.matches[0].clause.id == "clause-2"
+
+
+ALDER_BAY = """Town of Alder Bay - Employee Online Conduct
+
+1. Employees shall not post hate speech, slurs or content that demeans any group.
+
+2. Door codes, alarm codes and other security details of Town buildings must never be posted.
+
+3. Video clips and music owned by others may be used only with the owner's permission.
+
+4. Town pages may not promote goods or services of any business.
+"""
+
+
+def test_a_correctly_spelled_word_is_never_read_as_a_typo_of_the_policys_words() -> None:
+    index = town_matcher(ALDER_BAY, "Alder Bay").index("alder-bay")
+    read = index.analyzer.tokens("the gate code got posted, can i clap back, is it good to chip in")
+    assert {"gate", "clap", "good", "chip"} <= set(read), read  # not hate, clip, goods, clip
+    assert index.analyzer.tokens("can i post muisc or vidoe clips") == [
+        "can", "i", "post", "music", "or", "video", "clips"
+    ]  # fmt: skip
+    matcher = town_matcher(ALDER_BAY, "Alder Bay")
+    [first, *_] = matcher.ask("alder-bay", "someone posted the gate code on our page").matches
+    assert first.clause.id == "clause-2"
