@@ -9,6 +9,7 @@ import pytest
 from knowledge.matcher import Matcher, Outcome, Thresholds
 from knowledge.models import Policy, PolicyMetadata
 from knowledge.parser import parse_clauses
+from knowledge.text import words
 from knowledge.topics import TopicMap, describe_links
 
 # Written for these tests: a fictional town's rules, worded unlike any shipped policy.
@@ -192,3 +193,19 @@ def test_a_correctly_spelled_word_is_never_read_as_a_typo_of_the_policys_words()
     matcher = town_matcher(ALDER_BAY, "Alder Bay")
     [first, *_] = matcher.ask("alder-bay", "someone posted the gate code on our page").matches
     assert first.clause.id == "clause-2"
+
+
+@pytest.mark.parametrize(
+    ("question", "topics"),
+    [
+        ("can i get fired for this", {"discipline"}),  # fired: let go, not the fire service
+        ("online at the office", set()),  # an office, not an officer
+        ("can a police officer post from the crime scene", {"police-and-fire"}),
+        ("the fire department page", {"police-and-fire"}),
+    ],
+)
+def test_words_that_share_a_stem_keep_their_own_topics(question: str, topics: set[str]) -> None:
+    mentioned = {mention.topic for mention in TopicMap.load().mentions(words(question))}
+    assert topics <= mentioned and ("police-and-fire" in mentioned) == (
+        "police-and-fire" in topics
+    ), mentioned
