@@ -11,6 +11,7 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from knowledge.shorthand import expand_shorthand
 from knowledge.text import FRAME_WORDS, STOPWORDS, stem, words
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's is 10x faster at start
@@ -82,7 +83,8 @@ class Analyzer:
 
     def tokens(self, question: str) -> list[str]:
         """The question's words, typos corrected, stopwords kept (phrases need them)."""
-        tokens = [self.correct(word) for word in words(question)[:MAX_QUESTION_WORDS]]
+        said = expand_shorthand(words(question))[:MAX_QUESTION_WORDS]
+        tokens = [self.correct(word) for word in said]
         return [token for token in tokens if token]
 
     def units(self, question: str, tokens: list[str] | None = None) -> list[Unit]:

@@ -25,6 +25,7 @@ from knowledge.confidence import Calibration, Signals, default_calibration
 from knowledge.embedding import WordVectors, default_vectors
 from knowledge.models import Clause, Policy
 from knowledge.question_form import asks_about_the_policy, asks_for_a_fact
+from knowledge.shorthand import expand_shorthand
 from knowledge.text import (
     DOMAIN_WORDS,
     FRAME_WORDS,
@@ -289,7 +290,7 @@ class PolicyIndex:
         share of the question the clause accounts for, 0-1).
         """
         tokens = self.analyzer.tokens(question)
-        question_words = words(question)
+        question_words = expand_shorthand(words(question))
         units = self.analyzer.units(question, tokens)
         weights = [self._unit_weight(unit) for unit in units]
         token_stems = [stem(token) for token in tokens]

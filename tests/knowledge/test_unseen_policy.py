@@ -209,3 +209,22 @@ def test_words_that_share_a_stem_keep_their_own_topics(question: str, topics: se
     assert topics <= mentioned and ("police-and-fire" in mentioned) == (
         "police-and-fire" in topics
     ), mentioned
+
+
+@pytest.mark.parametrize(
+    ("typed", "spelled_out"),
+    [
+        ("can i put pics of ppl from my dept on my page",
+         "can i put pictures of people from my department on my page"),
+        ("is it ok to share nonpublic info from a mtg w my supv",
+         "is it ok to share nonpublic information from a meeting w my supervisor"),
+    ],
+)  # fmt: skip
+def test_chat_shorthand_gets_the_answer_the_words_spelled_out_get(
+    matcher: Matcher, typed: str, spelled_out: str
+) -> None:
+    short, full = matcher.ask("maple-ridge", typed), matcher.ask("maple-ridge", spelled_out)
+    assert [(m.clause.id, m.confidence) for m in short.matches] == [
+        (m.clause.id, m.confidence) for m in full.matches
+    ]
+    assert short.outcome is Outcome.ANSWER
