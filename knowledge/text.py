@@ -45,6 +45,14 @@ STOPWORDS = frozenset(
     under up us very want wanted wants was we were what whats when where whether which while
     who whom whose why will with would ya yes you your youre yours yourself
     """.split()
+    # Contractions as typed without their apostrophe, or as `words` leaves them ("doesn't" ->
+    # "doesnt"); else the typo corrector bends them into other words ("arent" -> "rent").
+    # "ill" and "id" are left out: they are also words ("ill", "an ID badge").
+    + """
+    aint arent cant couldnt didnt doesnt dont hadnt hasnt havent hes heres isnt shes
+    shouldnt theres theyd theyll theyre theyve wasnt werent whos wont wouldnt youd youll
+    youve
+    """.split()
 )
 
 # Words that frame a question about a policy without saying what it is about.
@@ -56,6 +64,8 @@ FRAME_WORDS = frozenset(
     supposed sure tell thanks thank think thinking thing things wanna wondering stuff still
     clause clauses section sections paragraph guideline guidelines item bullet
     also need needs
+    actually basically btw honestly idk kinda literally lmao omg seriously sorta tbh totally
+    um uh yeah yep
     """.split()
 )
 
