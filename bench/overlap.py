@@ -2,7 +2,8 @@
 
 Usage: python bench/overlap.py
 
-The topic map (`knowledge/topics.yaml`) and the synonyms (`knowledge/synonyms.yaml`) must be
+The topic map (`knowledge/topics.yaml`), the synonyms (`knowledge/synonyms.yaml`) and the chat
+shorthand (`knowledge/shorthand.py`, listed apart: single words, general English) must be
 general knowledge of social media policies, never the evaluation's questions copied in: a copied
 phrase makes the corpus figures of `bench/quality.py` and `bench/calibrate.py` look better than
 the bot is on a policy nobody has seen. This prints every phrase of two words or more that occurs
@@ -18,6 +19,8 @@ import sys
 
 import evalsets
 import yaml
+
+from knowledge.shorthand import SHORTHAND
 
 _KNOWLEDGE = evalsets.ROOT / "knowledge"
 
@@ -48,6 +51,10 @@ def main() -> int:
             shown += 1
             print(f"{phrase!r} ({origin}, {len(said)}): {said[0]}")
     print(f"{shown} phrases of the domain knowledge appear in evaluation questions")
+    typed = {word for q in questions for word in re.findall(r"[a-z0-9]+", q)}
+    used = sorted(typed & set(SHORTHAND))
+    print(f"{len(used)} of the {len(SHORTHAND)} chat shorthands (knowledge/shorthand.py) appear "
+          f"in them: {', '.join(used)}")  # fmt: skip
     return 0
 
 

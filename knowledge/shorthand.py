@@ -10,7 +10,7 @@ employee's question about workplace rules ("pm" could be a time, so it is not he
 
 from __future__ import annotations
 
-_SHORTHAND = {
+SHORTHAND = {
     "abt": "about",
     "acct": "account",
     "accts": "accounts",
@@ -61,7 +61,7 @@ def expand_shorthand(said: list[str]) -> list[str]:
     """The question's lowercase words with each shorthand replaced by the words it stands for."""
     expanded: list[str] = []
     for word in said:
-        full = _SHORTHAND.get(word)
+        full = SHORTHAND.get(word)
         if full is None:
             expanded.append(word)
         else:
