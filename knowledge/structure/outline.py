@@ -55,6 +55,7 @@ class _Builder:
         self.title: str | None = None
         self.interrupted = False  # prose came after the open item: bullets are not inside it
         self.contents: list[str] | None = None  # table-of-contents entries while skipping them
+        self.continued: list[int] = []  # the indents of the lines continuing the open block
 
     # -- lines ----------------------------------------------------------------------------
     def feed(self, line: Line) -> None:
@@ -74,6 +75,7 @@ class _Builder:
             return
         marked = read_marker(line.text)
         if marked is not None and (placed := self._choose(marked, line.indent)) is not None:
+            self._split_lead_in(placed[1])
             self.close(before_list=True)
             self._open(*placed, marked.rest, line.indent)
             return
@@ -86,7 +88,7 @@ class _Builder:
             self.close()
             self._heading(line.text, None, line.indent)
         elif self.block is not None and not self.pending:
-            self._continue_item(self.block, line.text)
+            self._continue_item(self.block, line.text, line.indent)
         else:
             self.pending.append(line)
 
@@ -163,14 +165,44 @@ class _Builder:
         self.nodes.append(node)
         self.block = node
         self.interrupted = False
+        self.continued = []
         return node
 
-    def _continue_item(self, node: Node, text: str) -> None:
+    def _continue_item(self, node: Node, text: str, indent: int) -> None:
         """A line that goes on with the item above: more of its title, or its text."""
         if node.title and not node.lines and (is_caps_heading(text) or is_title(text)):
             node.title = f"{node.title} {text}"
         else:
             node.lines.append(text)
+            self.continued.append(indent)
+
+    def _split_lead_in(self, depth: int) -> None:
+        """A list's lead-in typed right under the last item of the list before it.
+
+        "● give the principal access to the page." then "Staff must not:" at the margin, then
+        "● communicate with students ...": the sentence that ends in a colon starts a line of its
+        own, no further in than the item's marker, and the next item is the item's sibling (not
+        inside it), so the sentence opens the next list instead of ending this item.
+        """
+        block = self.block
+        if block is None or self.pending or block not in self.stack[depth:]:
+            return
+        own = len(block.lines) - len(self.continued)  # the marker line's words, if any
+        for start in range(len(block.lines) - 1, own - 1, -1):
+            if self.continued[start - own] > block.indent:
+                return
+            before = block.lines[start - 1] if start else ""
+            if start and _ENDS_SENTENCE.search(before) and not before.endswith(":"):
+                break
+        else:
+            return
+        lead_in = collapse_spaces(" ".join(block.lines[start:]))
+        if not lead_in.endswith(":") or not lead_in[:1].isupper() or len(sentences(lead_in)) > 1:
+            return
+        del block.lines[start:]
+        del self.stack[depth:]
+        self.block = None
+        self._add_paragraph(lead_in, min(self.continued[start - own :]))
 
     # -- headings and prose ---------------------------------------------------------------
     def _heading(self, text: str, rank: int | None, indent: int) -> None:

@@ -1,0 +1,58 @@
+"""Shapes of policy that cities, counties, school districts and state agencies publish and that
+the other structure tests do not cover: a list's lead-in typed right under the last item of the
+list before it, memo headers, signature blocks, sections numbered again in every article, and
+the like. Each test asserts what a person reading the document would cite. The documents are
+the tests' own.
+"""
+
+from __future__ import annotations
+
+from knowledge.models import Clause, Policy, PolicyMetadata
+from knowledge.parser import parse_clauses
+
+META = PolicyMetadata(id="district", title="Staff Guidelines", organization="District", source="t")
+
+
+def parsed(text: str) -> list[Clause]:
+    return parse_clauses(text, META)
+
+
+TWO_LISTS_UNDER_ONE_HEADING = """\
+Staff Social Media Guidelines
+
+Procedure
+Staff who open a classroom page must:
+●  get the principal's written approval;
+●  register the page with a district e-mail address; and
+●  give the principal administrator access to the page.
+Staff must not:
+●  message current students from a personal account;
+●  post photographs of students who have no signed media release.
+"""
+
+
+def test_a_lead_in_under_the_last_item_opens_the_next_list() -> None:
+    clauses = parsed(TWO_LISTS_UNDER_ONE_HEADING)
+    texts = [c.text for c in clauses]
+    # The "must not" sentence is not the end of a "must" item: it is a paragraph of its own.
+    assert "give the principal administrator access to the page." in texts
+    assert "Staff must not:" in texts
+    must_not = texts.index("Staff must not:")
+    assert texts[must_not + 1] == "message current students from a personal account;"
+    assert not any("page. Staff" in text for text in texts)
+
+
+def test_an_item_whose_lead_in_introduces_its_own_sub_items_keeps_it() -> None:
+    text = (
+        "1. Employees keep their passwords private.\n"
+        "   Each password must:\n"
+        "   a. be at least twelve characters long;\n"
+        "   b. never be shared.\n"
+        "2. Employees report lost devices at once.\n"
+    )
+    clauses = parsed(text)
+    assert [(c.number, c.text) for c in clauses[:2]] == [
+        ("1", "Employees keep their passwords private. Each password must:"),
+        ("1.a", "be at least twelve characters long;"),
+    ]
+    assert Policy(META, text, tuple(clauses)).lead_in(clauses[1]) == "Each password must:"
