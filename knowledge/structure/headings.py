@@ -15,6 +15,9 @@ _RUN_IN = re.compile(r"(?P<label>[A-Z][A-Z0-9 &/,'’()\-]{1,48}[A-Z0-9)]):\s+(?
 _TITLED_RUN_IN = re.compile(r"(?P<label>[A-Z][^:.!?;]{1,50}):\s+\S")
 _SENTENCE_END = re.compile(r"[.!?:;,]\s*$")
 _HISTORY_NOTE = re.compile(r"\((?:[^()]|\([^()]*\))*\)")
+_MEMO_FIELD = re.compile(
+    r"(?i:to|from|date|subject|subj|re|cc|bcc|through|thru|via|attn|attention|copies|copy)\s*:\s*\S"
+)
 _SMALL_WORDS = frozenset("a an and as at by for in of on or the to with from".split())
 
 
@@ -77,6 +80,13 @@ def is_history_note(text: str) -> bool:
         and any(ch.isdigit() for ch in text)
         and not re.search(r"[a-z]{3,}[.!?]\s+[A-Z]", text)
     )
+
+
+def is_memo_field(text: str) -> bool:
+    """A memo's header line ("TO: All Department Directors", "SUBJECT: Social media"): who the
+    document went to and when, not a heading the policy's clauses sit under."""
+    text = text.strip()
+    return text[:1].isupper() and _MEMO_FIELD.match(text) is not None
 
 
 def is_contents_heading(text: str) -> bool:

@@ -19,6 +19,7 @@ from knowledge.structure.headings import (
     is_caps_heading,
     is_contents_heading,
     is_history_note,
+    is_memo_field,
     is_title,
     looks_like_heading,
     run_in_title,
@@ -238,6 +239,9 @@ class _Builder:
         self.interrupted = True
 
     def _paragraph(self, lines: list[Line], before_list: bool) -> None:
+        lines = self._without_memo_header(lines)
+        if not lines:
+            return
         texts = [line.text for line in lines]
         if is_contents_heading(texts[0]):  # "CONTENTS" and its entries, line by line
             self.contents = [_contents_entry(text) for text in texts[1:]]
@@ -270,6 +274,28 @@ class _Builder:
             return
         for part in _lead_in_split(texts, text) if before_list else [text]:
             self._add_paragraph(part, lines[0].indent)
+
+    def _without_memo_header(self, lines: list[Line]) -> list[Line]:
+        """A paragraph without the memo header it holds before the policy's first clause.
+
+        "TO: / FROM: / DATE: / SUBJECT:" lines (and the lines indented under them) say who the
+        document went to; read as a heading they would be every clause's context. The subject
+        names the document, so what follows is never taken for its title.
+        """
+        if not any(is_memo_field(line.text) for line in lines) or any(
+            node.is_clause for node in self.nodes
+        ):
+            return lines
+        kept: list[Line] = []
+        field: Line | None = None
+        for line in lines:
+            if is_memo_field(line.text):
+                field = line
+            elif field is None or line.indent <= field.indent:
+                field = None
+                kept.append(line)
+        self.title = self.title or ""
+        return kept
 
     def _add_paragraph(self, text: str, indent: int) -> None:
         depth = container_depth(self.stack)

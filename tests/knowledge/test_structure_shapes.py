@@ -56,3 +56,36 @@ def test_an_item_whose_lead_in_introduces_its_own_sub_items_keeps_it() -> None:
         ("1.a", "be at least twelve characters long;"),
     ]
     assert Policy(META, text, tuple(clauses)).lead_in(clauses[1]) == "Each password must:"
+
+
+MEMO = """\
+CITY OF EXAMPLE
+ADMINISTRATIVE DIRECTIVE 12
+
+TO:       All Department Directors
+FROM:     City Manager
+DATE:     May 6, 2025
+SUBJECT:  Employee use of social media and
+          official city accounts
+
+I. PURPOSE
+This directive sets rules for city social media accounts.
+
+II. POLICY
+A. Only designated employees may post to a city account.
+B. Employees may not post confidential records.
+"""
+
+
+def test_a_memo_header_is_neither_a_clause_nor_a_heading() -> None:
+    clauses = parsed(MEMO)
+    assert [(c.number, c.heading) for c in clauses] == [
+        ("I", ""),
+        ("II.A", "II Policy"),
+        ("II.B", "II Policy"),
+    ]
+    everything = " ".join(f"{c.text} {c.title} {c.heading}" for c in clauses)
+    assert "TO:" not in everything and "City Manager" not in everything
+    # Without a letterhead the memo is still not the title, and the first heading stays one.
+    headed = parsed("TO: All staff\nFROM: Human Resources\n\nPOLICY STATEMENT\nBe kind online.\n")
+    assert [(c.label, c.text) for c in headed] == [("Policy statement", "Be kind online.")]
