@@ -5,7 +5,8 @@ each through a cap on its inflated size, so a small archive that inflates to gig
 bomb) is refused after reading a few megabytes. Headings (styles named Title or Heading N, or an
 outline level) become Markdown headings; list paragraphs get the number Word displays, indented
 by level, so the parser sees `(C)` and `    (1)` just as a reader does. Running headers and
-footers live in other parts of the archive and are never read.
+footers live in other parts of the archive and are never read. A table row that is a form's
+labelled line (a memo's "TO:" | "All staff") is one line, as a browser shows an HTML row.
 """
 
 from __future__ import annotations
@@ -138,6 +139,9 @@ def _lines(
     body: ElementTree.Element, numbering: Numbering, styles: dict[str, _Style]
 ) -> Iterator[str]:
     for paragraph in _paragraphs(body):
+        if isinstance(paragraph, list):  # a table row of one-line cells
+            yield " ".join(" ".join(_text(cell).split()) for cell in paragraph)
+            continue
         text = " ".join(_text(paragraph).split())
         if not text:
             continue
@@ -160,14 +164,38 @@ def _lines(
             yield text
 
 
-def _paragraphs(body: ElementTree.Element) -> Iterator[ElementTree.Element]:
-    """Every w:p in reading order, tables and content controls included (no recursion)."""
+def _paragraphs(
+    body: ElementTree.Element,
+) -> Iterator[ElementTree.Element | list[ElementTree.Element]]:
+    """Every w:p in reading order, tables and content controls included (no recursion); a
+    table row whose cells hold a line each comes as the list of those lines (see _row)."""
     stack = [body]
     while stack:
         node = stack.pop()
         if node.tag == f"{W}p":
             yield node
+            continue
+        if node.tag == f"{W}tr" and (cells := _row(node)) is not None:
+            yield cells
+            continue
         stack.extend(reversed(list(node)))
+
+
+def _row(row: ElementTree.Element) -> list[ElementTree.Element] | None:
+    """The paragraphs of a row that is a labelled line of a form ("TO:" | "All staff",
+    "Effective date:" | "May 1"), read as one line as in HTML; None for other rows (a cell of
+    several paragraphs, a nested table, a numbered paragraph, a term and its meaning), whose
+    paragraphs are read one by one: a term alone on its line is its meaning's heading."""
+    cells: list[ElementTree.Element] = []
+    for cell in row.iter(f"{W}tc"):
+        if cell.find(f".//{W}tbl") is not None:
+            return None
+        filled = [p for p in cell.iter(f"{W}p") if _text(p).strip()]
+        if len(filled) > 1 or any(p.find(f"{W}pPr/{W}numPr") is not None for p in filled):
+            return None
+        cells.extend(filled)
+    labelled = len(cells) > 1 and _text(cells[0]).strip().endswith(":")
+    return cells if labelled else None
 
 
 def _text(paragraph: ElementTree.Element) -> str:

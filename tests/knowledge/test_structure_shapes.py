@@ -7,8 +7,10 @@ the tests' own.
 
 from __future__ import annotations
 
+from knowledge.documents import read_document
 from knowledge.models import Clause, Policy, PolicyMetadata
 from knowledge.parser import parse_clauses
+from tests.knowledge.documents import Para, Table, styles, word
 
 META = PolicyMetadata(id="district", title="Staff Guidelines", organization="District", source="t")
 
@@ -89,3 +91,24 @@ def test_a_memo_header_is_neither_a_clause_nor_a_heading() -> None:
     # Without a letterhead the memo is still not the title, and the first heading stays one.
     headed = parsed("TO: All staff\nFROM: Human Resources\n\nPOLICY STATEMENT\nBe kind online.\n")
     assert [(c.label, c.text) for c in headed] == [("Policy statement", "Be kind online.")]
+
+
+def test_a_memo_header_typed_in_a_word_table_is_left_out() -> None:
+    data = word(
+        [
+            Para("MEMORANDUM", style="Title"),
+            Table((("TO:", "All Staff"), ("FROM:", "Human Resources"), ("RE:", "Election season"))),
+            Para("Staff are reminded of these rules."),
+            Para("1. Staff may not campaign on city accounts."),
+            Para("Definitions", style="Heading1"),
+            Table((("Work hours", "Time for which an employee is paid."),)),
+        ],
+        styles_xml=styles(("Title", "Title", None), ("Heading1", "heading 1", None)),
+    )
+    clauses = parsed(read_document("memo.docx", data).text)
+    assert [(c.label, c.heading, c.text) for c in clauses] == [
+        ("preamble", "", "Staff are reminded of these rules."),
+        ("clause 1", "", "Staff may not campaign on city accounts."),
+        # A term and its meaning stay two lines: the term is the meaning's heading.
+        ("Work hours", "Work hours", "Time for which an employee is paid."),
+    ]
