@@ -22,11 +22,13 @@ _SMALL_WORDS = frozenset("a an and as at by for in of on or the to with from".sp
 
 
 def looks_like_heading(line: str) -> bool:
-    """A short line that does not end a sentence ("Social Media Guidelines"), or ALL CAPS."""
+    """A short line that does not end a sentence ("Social Media Guidelines"), ALL CAPS, or a
+    label in Title Case with its colon and nothing after it ("Legal References:")."""
     line = line.strip()
     if not line or len(line) > HEADING_MAX_CHARS:
         return False
-    return not _SENTENCE_END.search(line) or is_caps_heading(line)
+    label = line.endswith(":") and is_title(line)
+    return not _SENTENCE_END.search(line) or is_caps_heading(line) or label
 
 
 def is_caps_heading(line: str) -> bool:

@@ -112,3 +112,36 @@ def test_a_memo_header_typed_in_a_word_table_is_left_out() -> None:
         # A term and its meaning stay two lines: the term is the meaning's heading.
         ("Work hours", "Work hours", "Time for which an employee is paid."),
     ]
+
+
+BOARD_POLICY = """\
+Employee Use of Social Media
+
+1. Employees shall not connect with current students on personal accounts.
+2. Employees shall keep district accounts open to their principal.
+
+The Superintendent may investigate any report that this policy was broken.
+
+Legal References:
+   Education Code 44932
+   Government Code 3543
+
+Approved by:
+
+________________________
+Superintendent
+
+Adopted: January 14, 2019
+"""
+
+
+def test_a_label_with_nothing_after_it_is_not_a_clause() -> None:
+    clauses = parsed(BOARD_POLICY)
+    assert [c.text for c in clauses] == [
+        "Employees shall not connect with current students on personal accounts.",
+        "Employees shall keep district accounts open to their principal.",
+        "The Superintendent may investigate any report that this policy was broken.",
+    ]
+    # A lead-in that ends with a colon is still the sentence that opens its list.
+    listed = parsed("Staff must not post:\n- photographs of students;\n- grades.\n")
+    assert listed[0].text == "Staff must not post:"
