@@ -10,7 +10,7 @@ from __future__ import annotations
 from knowledge.documents import read_document
 from knowledge.models import Clause, Policy, PolicyMetadata
 from knowledge.parser import parse_clauses
-from tests.knowledge.documents import Para, Table, styles, word
+from tests.knowledge.documents import Para, Run, Table, pdf, styles, word
 
 META = PolicyMetadata(id="district", title="Staff Guidelines", organization="District", source="t")
 
@@ -145,3 +145,29 @@ def test_a_label_with_nothing_after_it_is_not_a_clause() -> None:
     # A lead-in that ends with a colon is still the sentence that opens its list.
     listed = parsed("Staff must not post:\n- photographs of students;\n- grades.\n")
     assert listed[0].text == "Staff must not post:"
+
+
+def test_a_running_header_that_only_the_second_page_has_is_not_policy_text() -> None:
+    # Page one carries the letterhead; page two a small running header over the rest of an
+    # item that the page break cut in two.
+    first = [
+        Run(200, 740, "VILLAGE OF EXAMPLE", 16, bold=True),
+        Run(72, 690, "1. Employees may post about village events on personal accounts."),
+        Run(72, 676, "2. Employees shall not post information about personnel matters,"),
+        Run(90, 662, "pending litigation or"),
+    ]
+    second = [
+        Run(72, 760, "Village of Example - Administrative Policy 4", 9),
+        Run(90, 700, "police investigations."),
+        Run(72, 686, "3. Employees report threats made online to their supervisor."),
+    ]
+    clauses = parsed(read_document("policy.pdf", pdf([first, second])).text)
+    assert [(c.number, c.text) for c in clauses] == [
+        ("1", "Employees may post about village events on personal accounts."),
+        (
+            "2",
+            "Employees shall not post information about personnel matters, pending litigation "
+            "or police investigations.",
+        ),
+        ("3", "Employees report threats made online to their supervisor."),
+    ]
