@@ -55,6 +55,7 @@ class _Numberer:
         self.labels: dict[int, str] = {}
         self.structured = any(node.kind in ("item", "bullet") for node in outline.nodes)
         self.headed = any(node.kind == "heading" for node in outline.nodes)
+        self.restarting = _sections_restart(outline.nodes)
 
     def run(self) -> list[NumberedClause]:
         clauses = self.outline.clauses
@@ -90,8 +91,11 @@ class _Numberer:
         marker = node.marker
         assert marker is not None
         parent = _numbered_parent(node)
+        container = _container(node) if self.restarting else None
         if marker.resets_path:
             number = marker.segment
+            if container is not None:  # "Section 1" again in every article: VII.1, VIII.1
+                number = f"{self._item(container)}.{number}"
         else:
             above = self._item(parent) if parent is not None else ""
             segment = marker.segment
@@ -105,6 +109,10 @@ class _Numberer:
         self.numbers[key] = number
         self.ids[key] = f"{prefix}-{slug(number)}"
         self.labels[key] = f"{term} {number}"
+        if container is not None:  # "article VII, section 3(2)(a)"
+            local = number[len(self.numbers[id(container)]) + 1 :]
+            self.ids[key] = f"{self.ids[id(container)]}-{prefix}-{slug(local)}"
+            self.labels[key] = f"{self.labels[id(container)]}, {term} {local}"
         return number
 
     def _words(self, node: Node) -> tuple[str, str]:
@@ -240,6 +248,35 @@ def _root(node: Node) -> Node:
         if parent is None:
             return current
         current = parent
+
+
+def _container(node: Node) -> Node | None:
+    """The article, chapter or part a section id sits in ("Article VII" above "Section 3")."""
+    root = _root(node)
+    above = _numbered_parent(root)
+    while above is not None:
+        marker = above.marker
+        if marker is not None and marker.scheme == "section":
+            return above if root.marker is not None and marker.style != root.marker.style else None
+        above = _numbered_parent(above)
+    return None
+
+
+def _sections_restart(nodes: Sequence[Node]) -> bool:
+    """Whether the document numbers its sections again in each article or chapter ("Article
+    VII, Section 1" and "Article VIII, Section 1"): then a section is cited with its article."""
+    seen: dict[tuple[str, str], Node] = {}
+    for node in nodes:
+        marker = node.marker
+        if node.kind != "item" or marker is None or marker.scheme != "section":
+            continue
+        container = _container(node)
+        if container is None or _root(node) is not node:
+            continue
+        key = (marker.style, marker.segment)
+        if seen.setdefault(key, container) is not container:
+            return True
+    return False
 
 
 def _in_section(node: Node | None) -> bool:

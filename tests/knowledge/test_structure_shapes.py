@@ -171,3 +171,41 @@ def test_a_running_header_that_only_the_second_page_has_is_not_policy_text() -> 
         ),
         ("3", "Employees report threats made online to their supervisor."),
     ]
+
+
+ARTICLES = """\
+Article VII
+Social Media
+
+Section 1. Purpose.
+This article governs how county employees use social media.
+
+Section 2. County accounts.
+1) A county account may be opened only with the Administrator's approval.
+2) Each county account shall:
+   a) display the county seal; and
+   b) link to the county's website.
+
+Article VIII
+Enforcement
+
+Section 1. Discipline.
+A violation of Article VII may result in discipline.
+"""
+
+
+def test_sections_numbered_again_in_each_article_are_cited_with_their_article() -> None:
+    clauses = parsed(ARTICLES)
+    assert [(c.label, c.level) for c in clauses] == [
+        ("article VII, section 1", 0),
+        ("article VII, section 2(1)", 1),
+        ("article VII, section 2(2)", 1),
+        ("article VII, section 2(2)(a)", 2),
+        ("article VII, section 2(2)(b)", 2),
+        ("article VIII, section 1", 0),
+    ]
+    assert [c.id for c in clauses][::5] == ["article-vii-section-1", "article-viii-section-1"]
+    assert clauses[-1].text == "A violation of Article VII may result in discipline."
+    # Sections numbered through the whole document keep their plain citation.
+    once = parsed(ARTICLES.replace("Section 1. Discipline.", "Section 3. Discipline."))
+    assert [c.label for c in once][::5] == ["section 1", "section 3"]
