@@ -18,8 +18,8 @@ from knowledge.structure.headings import (
     HEADING_MAX_CHARS,
     is_caps_heading,
     is_contents_heading,
+    is_header_field,
     is_history_note,
-    is_memo_field,
     is_title,
     looks_like_heading,
     run_in_title,
@@ -239,7 +239,7 @@ class _Builder:
         self.interrupted = True
 
     def _paragraph(self, lines: list[Line], before_list: bool) -> None:
-        lines = self._without_memo_header(lines)
+        lines = self._without_header_fields(lines)
         if not lines:
             return
         texts = [line.text for line in lines]
@@ -275,26 +275,28 @@ class _Builder:
         for part in _lead_in_split(texts, text) if before_list else [text]:
             self._add_paragraph(part, lines[0].indent)
 
-    def _without_memo_header(self, lines: list[Line]) -> list[Line]:
-        """A paragraph without the memo header it holds before the policy's first clause.
+    def _without_header_fields(self, lines: list[Line]) -> list[Line]:
+        """A paragraph without the header fields it holds before the policy's first clause.
 
-        "TO: / FROM: / DATE: / SUBJECT:" lines (and the lines indented under them) say who the
-        document went to; read as a heading they would be every clause's context. The subject
-        names the document, so what follows is never taken for its title.
+        A memo's "TO: / FROM: / DATE: / SUBJECT:" and a policy's "Policy No.: / Effective Date:"
+        lines (and the lines indented under them) say whom the document went to and when; read
+        as a heading they would be every clause's context. The header names the document, so
+        what follows it is never taken for its title.
         """
-        if not any(is_memo_field(line.text) for line in lines) or any(
+        if not any(is_header_field(line.text) for line in lines) or any(
             node.is_clause for node in self.nodes
         ):
             return lines
         kept: list[Line] = []
         field: Line | None = None
         for line in lines:
-            if is_memo_field(line.text):
+            if is_header_field(line.text):
                 field = line
             elif field is None or line.indent <= field.indent:
                 field = None
                 kept.append(line)
-        self.title = self.title or ""
+        if not kept:  # a header of its own: what follows is a section, not the title
+            self.title = self.title or ""
         return kept
 
     def _add_paragraph(self, text: str, indent: int) -> None:

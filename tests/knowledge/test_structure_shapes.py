@@ -209,3 +209,30 @@ def test_sections_numbered_again_in_each_article_are_cited_with_their_article() 
     # Sections numbered through the whole document keep their plain citation.
     once = parsed(ARTICLES.replace("Section 1. Discipline.", "Section 3. Discipline."))
     assert [c.label for c in once][::5] == ["section 1", "section 3"]
+
+
+WORD_SAVED_AS_HTML = """\
+<html><body><div class="WordSection1">
+<p class="MsoTitle">Example County Administrative Policy 3.12</p>
+<p class="MsoNormal"><b>Subject:</b> Use of Social Media by County Employees</p>
+<p class="MsoNormal"><b>Effective Date:</b> February 1, 2025</p>
+<p class="MsoNormal"><b>1.&nbsp;&nbsp;&nbsp; PURPOSE</b></p>
+<p class="MsoNormal">To set rules for county social media accounts.</p>
+<p class="MsoNormal"><b>2.&nbsp;&nbsp;&nbsp; POLICY</b></p>
+<p class="MsoListParagraph">a.<span>&nbsp;&nbsp;&nbsp; </span>Only the Public Information
+Officer may approve a new county account.</p>
+<p class="MsoNormal"><b>3.&nbsp;&nbsp;&nbsp; RESPONSIBILITIES</b></p>
+<p class="MsoNormal">Department heads enforce this policy.</p>
+</div></body></html>
+"""
+
+
+def test_a_policy_header_of_fields_is_not_the_context_of_its_sections() -> None:
+    clauses = parsed(WORD_SAVED_AS_HTML)
+    assert [(c.label, c.title, c.heading) for c in clauses] == [
+        ("clause 1", "Purpose", ""),
+        ("clause 2.a", "Only the Public Information Officer may approve a…", "2 Policy"),
+        ("clause 3", "Responsibilities", ""),
+    ]
+    everything = " ".join(f"{c.text} {c.heading}" for c in clauses)
+    assert "February" not in everything and "Subject" not in everything
