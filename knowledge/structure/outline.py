@@ -43,7 +43,25 @@ def build_outline(lines: list[Line]) -> Outline:
     for line in lines:
         builder.feed(line)
     builder.close()
-    return Outline(builder.title, tuple(builder.nodes))
+    return Outline(builder.title, tuple(_without_lone_subtitle(builder.nodes)))
+
+
+def _without_lone_subtitle(nodes: list[Node]) -> list[Node]:
+    """The nodes without a subtitle read as a heading: in a document whose sections are
+    numbered headings ("I. PURPOSE", "II. POLICY"), an unnumbered heading above all of them
+    and every clause (a letterhead's second line, "Administrative Policy 2.15: Social Media")
+    groups nothing, so it is no clause's context. Headings after the last clause ("Legal
+    References:") group nothing either."""
+    clauses = [node for node in nodes if node.is_clause]
+    subtitle = nodes[0] if nodes and nodes[0].kind == "heading" else None
+    if subtitle is None or not clauses or any(node.section is not subtitle for node in clauses):
+        return nodes
+    if not any(node.kind == "item" and node.parent is None and node.title for node in nodes):
+        return nodes  # "PURPOSE" over a policy of plain items is its only section's name
+    for node in nodes:
+        if node.section is subtitle:
+            node.section = None
+    return nodes[1:]
 
 
 class _Builder:

@@ -236,3 +236,21 @@ def test_a_policy_header_of_fields_is_not_the_context_of_its_sections() -> None:
     ]
     everything = " ".join(f"{c.text} {c.heading}" for c in clauses)
     assert "February" not in everything and "Subject" not in everything
+
+
+def test_a_subtitle_above_numbered_sections_is_not_their_heading() -> None:
+    text = (
+        "VILLAGE OF EXAMPLE\n\nAdministrative Policy 2.15: Social Media\n\n"
+        "I. PURPOSE\nThis policy sets rules for social media.\n\n"
+        "II. POLICY\nA. Only authorized employees post for the village.\n\n"
+        "III. ENFORCEMENT\nViolations may lead to discipline.\n"
+    )
+    clauses = parsed(text)
+    assert [(c.label, c.heading) for c in clauses] == [
+        ("clause I", ""),
+        ("clause II.A", "II Policy"),
+        ("clause III", ""),
+    ]
+    # Over plain numbered items, a lone heading is still their section's name.
+    plain = parsed("Staff Rules\n\nPURPOSE\n\nThese rules keep residents safe.\n\n1. Be kind.\n")
+    assert [c.id for c in plain] == ["purpose", "clause-1"]
