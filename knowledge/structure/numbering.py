@@ -6,7 +6,8 @@ the document's words: "§ 39.20(D)", "section 52-7-5(A)", "clause 9" (the policy
 its items). Ids are the number made safe for commands ("section-37-23-c-1", "clause-9"), so they
 stay the same in every version that keeps the numbering. Text with no printed number is still a
 clause: lead paragraphs are the preamble (or the names the policy gives them), bullets are
-counted ("guideline 3"), a paragraph under a heading takes the heading's name, and
+counted ("guideline 3"), a paragraph under a heading takes the heading's name (a lead paragraph
+its run-in title's, "Scope: This policy applies ..." is "Scope"), and
 "paragraph-N" is left for documents with no numbering and no headings at all.
 """
 
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from knowledge.models import PolicyMetadata
-from knowledge.structure.headings import pretty
+from knowledge.structure.headings import pretty, run_in_title
 from knowledge.structure.nodes import Node, Outline
 
 _SECTION_WORDS = {"§": "§", "code": "section"}
@@ -53,6 +54,7 @@ class _Numberer:
         self.numbers: dict[int, str] = {}
         self.ids: dict[int, str] = {}
         self.labels: dict[int, str] = {}
+        self.titles: dict[int, str] = {}  # titles the text gives a paragraph ("Scope: ...")
         self.structured = any(node.kind in ("item", "bullet") for node in outline.nodes)
         self.headed = any(node.kind == "heading" for node in outline.nodes)
         self.restarting = _sections_restart(outline.nodes)
@@ -165,6 +167,10 @@ class _Numberer:
             index = len(lead) - 1
             if index < len(self.meta.lead_names):
                 name = self.meta.lead_names[index]
+            elif titled := run_in_title(node.text):  # "Scope: This policy applies to ..."
+                self.ids[key], self.labels[key] = slug(titled) or "preamble", pretty(titled)
+                self.titles[key] = pretty(titled)
+                return
             else:
                 name = "preamble" if index == 0 else f"preamble-{index + 1}"
             self.ids[key], self.labels[key] = name, name.replace("-", " ")
@@ -209,7 +215,7 @@ class _Numberer:
         """Paragraphs of a document with no numbering and no headings: paragraph-1, -2 ..."""
         renamed = []
         for clause in result:
-            if clause.node in lead:
+            if clause.node in lead and not run_in_title(clause.node.text):
                 index = lead.index(clause.node)
                 if index >= len(self.meta.lead_names):
                     name = f"paragraph-{index + 1}"
@@ -226,7 +232,7 @@ class _Numberer:
             id=self.ids[key],
             label=self.labels[key],
             number=self.numbers[key],
-            title=pretty(node.title) if node.title else "",
+            title=pretty(node.title) if node.title else self.titles.get(key, ""),
             heading=_context(node),
         )
 

@@ -254,3 +254,20 @@ def test_a_subtitle_above_numbered_sections_is_not_their_heading() -> None:
     # Over plain numbered items, a lone heading is still their section's name.
     plain = parsed("Staff Rules\n\nPURPOSE\n\nThese rules keep residents safe.\n\n1. Be kind.\n")
     assert [c.id for c in plain] == ["purpose", "clause-1"]
+
+
+def test_paragraphs_that_open_with_a_title_case_run_in_heading_are_named_by_it() -> None:
+    text = (
+        "Town of Example Social Media Policy\n\n"
+        "Purpose: This policy sets expectations for employees who use social media.\n\n"
+        "Personal Use: Employees may use personal accounts on their own time. They shall not\n"
+        "speak for the town.\n\n"
+        "Questions: Ask Human Resources.\n"
+    )
+    clauses = parsed(text)
+    assert [(c.id, c.label, c.title) for c in clauses] == [
+        ("purpose", "Purpose", "Purpose"),
+        ("personal-use", "Personal Use", "Personal Use"),
+        ("questions", "Questions", "Questions"),
+    ]
+    assert clauses[1].text.endswith("They shall not speak for the town.")
