@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -62,8 +62,14 @@ class Synonyms:
 class Analyzer:
     """Turns questions into units against one vocabulary (a policy's words plus synonyms)."""
 
-    def __init__(self, vocabulary: Iterable[str], synonyms: Synonyms) -> None:
+    def __init__(
+        self,
+        vocabulary: Iterable[str],
+        synonyms: Synonyms,
+        is_english: Callable[[str], bool] = lambda _word: False,
+    ) -> None:
         self.synonyms = synonyms
+        self._is_english = is_english
         known = set(vocabulary) | synonyms.vocabulary() | STOPWORDS | FRAME_WORDS
         self._known = frozenset(known)
         self._by_length: dict[int, list[str]] = {}
@@ -102,8 +108,12 @@ class Analyzer:
         return Unit(" ".join(phrase), stems, tuple(expansions))
 
     def _correct(self, word: str) -> str:
-        """The word, or the known word it is a typo of (one edit, two for words of 8+ letters)."""
-        if word in self._known or len(word) < 4 or word.isdigit():
+        """The word, or the known word it is a typo of (one edit, two for words of 8+ letters).
+
+        A correctly spelled English word is no typo, even one edit from a word of the policy:
+        "gate" is not "hate", "clap" not "clip", "good" not "goods". Only a word English does
+        not have ("phots", "facebok") is corrected."""
+        if word in self._known or len(word) < 4 or word.isdigit() or self._is_english(word):
             return word
         allowed = 1 if len(word) <= 7 else 2
         candidates = [

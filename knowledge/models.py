@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from knowledge.text import sentences
@@ -52,6 +53,16 @@ class Clause:
     def sentences(self) -> list[str]:
         """The clause split into sentences, for quoting the ones that matter first."""
         return sentences(self.text)
+
+
+_OPENS_A_LIST = re.compile(r"\b(?:the following|as follows|listed below|set out below)\b", re.I)
+
+
+def opens_a_list(sentence: str) -> bool:
+    """Whether a sentence introduces the items under it: it ends with a colon, or announces
+    them ("The following are some additional guidelines …." ends with a full stop in some
+    documents)."""
+    return sentence.endswith(":") or bool(_OPENS_A_LIST.search(sentence))
 
 
 def introducers(clauses: tuple[Clause, ...]) -> list[int | None]:
@@ -113,25 +124,25 @@ class Policy:
 
         An item takes its meaning from its list: "Spam;" is what the city may delete, and
         "post photos of coworkers" under "Employees shall not:" is forbidden, not allowed. The
-        lead-in is the last sentence of the introducing clause when it ends with a colon; an
-        item that is not its list's first gets " …" after it for the items left out. None for
-        a clause that no such sentence introduces.
+        lead-in is the last sentence of the introducing clause when it opens a list (see
+        `opens_a_list`); an item that is not its list's first gets " …" after it for the items
+        left out. None for a clause that no such sentence introduces.
         """
         position = self._positions.get(clause.id)
         parent = None if position is None else self._parents[position]
         if position is None or parent is None:
             return None
         last = (self.clauses[parent].sentences or [""])[-1].rstrip()
-        if not last.endswith(":"):
+        if not opens_a_list(last):
             return None
         return last if position == parent + 1 else f"{last} …"
 
     def list_items(self, clause: Clause) -> tuple[Clause, ...]:
-        """The items of the list a clause opens with its closing colon ("… the following
-        kinds of comments:"), in order; () for a clause that opens no list. Quoted with it, so
-        an answer never stops at the colon."""
+        """The items of the list a clause's last sentence opens ("… the following kinds of
+        comments:"), in order; () for a clause that opens no list. Quoted with it, so an
+        answer never stops at the colon."""
         position = self._positions.get(clause.id)
-        if position is None or not (clause.sentences or [""])[-1].rstrip().endswith(":"):
+        if position is None or not opens_a_list((clause.sentences or [""])[-1].rstrip()):
             return ()
         return tuple(
             self.clauses[child]

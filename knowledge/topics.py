@@ -194,13 +194,20 @@ def describe_links(topic_map: TopicMap, policy: Policy) -> list[str]:
 def topic_key(word: str) -> str:
     """How a word is compared with the topic map: its stem, but "accountable" is not "account"
     and "likeness" not "like" (Snowball merges -able, -ible and -ness words with their root,
-    which made "account" mention supervisors' accountability and "like" photographs)."""
+    which made "account" mention supervisors' accountability and "like" photographs), and the
+    few stems that join two senses the map keeps apart (`_OWN_KEYS`)."""
+    if word in _OWN_KEYS:
+        return _OWN_KEYS[word]
     key = stem(word)
     for suffix in ("able", "ible", "ness"):
         if word.endswith(suffix) and not key.endswith(suffix):
             return f"{key}~{suffix}"
     return key
 
+
+# Snowball gives "officer" the stem of "office" and "fired" that of "fire": "online at the
+# office" mentioned police, and "can I get fired" police and fire.
+_OWN_KEYS = {"officer": "officer", "officers": "officer", "fired": "fired", "firing": "fired"}
 
 _DOMAIN_KEYS = frozenset(topic_key(word) for word in DOMAIN_WORDS)
 

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from adapters.console.tables import fit_table
 from adapters.console.terminal import Terminal
-from bot.acknowledgements.report import AckReport, ReportError, ack_report
+from bot.acknowledgements.report import EXPORT_COLUMNS, AckReport, ReportError, ack_report
 from bot.app import App
 from bot.approvals import authorizations
 from bot.approvals.wording import decision_words, details_in_words
@@ -149,25 +149,9 @@ def _acks(app: App, args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def _ack_people(report: AckReport) -> tuple[list[str], list[list[str]]]:
-    header = [
-        "person",
-        "name",
-        "department",
-        "status",
-        "acknowledged_version",
-        "acknowledged_at_utc",
-        "pending_since_utc",
-    ]
+    header = ["person", *EXPORT_COLUMNS]
     table = [
-        [
-            p.handle,
-            p.name,
-            p.department or "",
-            "pending" if p.pending else "acknowledged",
-            str(p.acknowledged_version or ""),
-            p.acknowledged_at.isoformat(timespec="seconds") if p.acknowledged_at else "",
-            p.pending_since.isoformat(timespec="seconds") if p.pending_since else "",
-        ]
+        [p.handle, *p.export_cells()]
         for p in sorted(report.people, key=lambda p: (not p.pending, p.department or "", p.name))
     ]
     table += [

@@ -8,7 +8,13 @@ from typing import Any
 
 from adapters.console.reports import Table
 from adapters.dashboard.pages import policy_in_scope
-from bot.acknowledgements.report import AckReport, DepartmentRow, PersonStatus, ack_report
+from bot.acknowledgements.report import (
+    EXPORT_COLUMNS,
+    AckReport,
+    DepartmentRow,
+    PersonStatus,
+    ack_report,
+)
 from bot.app import App
 from bot.hr_access.reads import Page, page_of, recent_outbox
 from bot.people.scope import Scope
@@ -84,27 +90,8 @@ def pending_table(app: App, policy_id: str) -> Table:
 
 
 def _people_rows(people: Any) -> Table:
-    header = [
-        "handle",
-        "name",
-        "department",
-        "status",
-        "acknowledged_version",
-        "acknowledged_at_utc",
-        "pending_since_utc",
-    ]
-    rows = [
-        [
-            p.handle,
-            p.name,
-            p.department or "",
-            "pending" if p.pending else "acknowledged",
-            str(p.acknowledged_version or ""),
-            p.acknowledged_at.isoformat(timespec="seconds") if p.acknowledged_at else "",
-            p.pending_since.isoformat(timespec="seconds") if p.pending_since else "",
-        ]
-        for p in people
-    ]
+    header = ["handle", *EXPORT_COLUMNS]
+    rows = [[p.handle, *p.export_cells()] for p in people]
     return header, rows, ""
 
 

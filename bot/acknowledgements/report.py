@@ -44,6 +44,28 @@ class PersonStatus:
     def pending(self) -> bool:
         return self.pending_since is not None
 
+    def export_cells(self) -> list[str]:
+        """The person's standing as the exports' columns after their handle (`EXPORT_COLUMNS`),
+        one shape for the terminal's CSV and the dashboard's download."""
+        return [
+            self.name,
+            self.department or "",
+            "pending" if self.pending else "acknowledged",
+            str(self.acknowledged_version or ""),
+            self.acknowledged_at.isoformat(timespec="seconds") if self.acknowledged_at else "",
+            self.pending_since.isoformat(timespec="seconds") if self.pending_since else "",
+        ]
+
+
+EXPORT_COLUMNS = (
+    "name",
+    "department",
+    "status",
+    "acknowledged_version",
+    "acknowledged_at_utc",
+    "pending_since_utc",
+)
+
 
 @dataclass(frozen=True)
 class DepartmentRow:

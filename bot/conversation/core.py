@@ -85,11 +85,7 @@ class PolicyBot:
         self.db = db
         self.library = library
         self.clock = clock
-        self.checklists = ChecklistDialog(
-            db,
-            clock,
-            lambda policy: organizations.hr_contact_of(config, policy.id, policy.meta.organization),
-        )
+        self.checklists = ChecklistDialog(db, clock, lambda policy: self._hr_contact(policy.id))
         self.requests = RequestDialog(db, clock)
         self.approvals = ApprovalCommands(db, library, self.requests, clock, config)
         self.publishing = PublishDialog(db, library, config, clock)
@@ -330,7 +326,7 @@ class PolicyBot:
 
     def _no_checklist(self, policy: Policy) -> Reply:
         """Why there is no checklist to walk, and whom to ask meanwhile."""
-        contact = organizations.hr_contact_of(self.config, policy.id, policy.meta.organization)
+        contact = self._hr_contact(policy.id)
         with self.db.session() as session:
             names = organizations.hr_names(session, self.config, policy.id)
         who = contact + (f" ({', '.join(names)})" if names else "")
@@ -430,8 +426,14 @@ class PolicyBot:
             result,
             self.library.analyzer(policy_id),
             acknowledged=self._acknowledged(message, policy_id),
-            hr_contact=self.config.hr_contact(policy_id),
+            hr_contact=self._hr_contact(policy_id),
         )
+
+    def _hr_contact(self, policy_id: str) -> str:
+        """Whom a policy's employees ask: its organization's contact, for a policy HR published
+        under a new id too (app.yaml names only the policies it starts with)."""
+        policy = self.library.policy(policy_id)
+        return organizations.hr_contact_of(self.config, policy.id, policy.meta.organization)
 
     def _remember_answer(self, message: Incoming, policy_id: str, clause_id: str) -> None:
         if message.platform == "cli":  # `policybot ask` has no conversation to remember
@@ -509,7 +511,7 @@ class PolicyBot:
             "Thanks for telling me. I'm glad it helped."
             if helpful
             else "Thanks for telling me. HR reviews answers people found unhelpful; "
-            f"for a direct answer, please ask {self.config.hr_contact(policy_id)}."
+            f"for a direct answer, please ask {self._hr_contact(policy_id)}."
         )
         return Reply(
             kind="feedback",
@@ -632,7 +634,7 @@ class PolicyBot:
             )
         return unknown_reply(
             self.library.policy(policy_id),
-            self.config.hr_contact(policy_id),
+            self._hr_contact(policy_id),
             lead="Sorry that none of those fit.",
         )
 

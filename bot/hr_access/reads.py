@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 
 from bot.approvals.authorizations import RequestView, view_of
 from bot.people.scope import Scope
-from bot.storage.audit import AuditRow
+from bot.storage.audit import AuditRow, read_rows
 from bot.storage.database import Database
 from bot.storage.models import AuditEntry, AuthorizationRequest, OutboxMessage, Person
 
@@ -138,18 +138,7 @@ def audit_in(db: Database, scope: Scope, policy_ids: list[str]) -> list[AuditRow
     )
     if not scope.everything:
         query = query.where(_audit_in_scope(scope, policy_ids, actor, subject, requester))
-    with db.session() as session:
-        return [
-            AuditRow(
-                entry.at,
-                actor_name,
-                entry.action,
-                entry.request_id,
-                subject_name,
-                dict(entry.details),
-            )
-            for entry, actor_name, subject_name in session.execute(query)
-        ]
+    return read_rows(db, query)
 
 
 def _audit_in_scope(

@@ -474,11 +474,11 @@ def outcome_text(result: Published, draft: Draft) -> str:
     """What HR is told once a version is live."""
     text = f"Published version {result.number} of the {draft.title}; answers now cite it."
     if result.requires_ack:
-        text += f" Announced to {result.announced} people."
+        text += f" Announced to {_people(result.announced)}."
         if result.unreachable:
+            more = "1 more has" if result.unreachable == 1 else f"{result.unreachable} more have"
             text += (
-                f" {result.unreachable} more have no chat platform on record "
-                "('policybot report undelivered' lists them)."
+                f" {more} no chat platform on record ('policybot report undelivered' lists them)."
             )
     else:
         text += " Its clauses did not change, so nobody is asked to acknowledge again."
@@ -510,3 +510,7 @@ def version_clauses(db: Database, library: Library, policy_id: str, number: int)
 def _first_words(text: str, count: int = 12) -> str:
     words = text.split()
     return " ".join(words[:count]) + (" …" if len(words) > count else "")
+
+
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"

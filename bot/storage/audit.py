@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.storage.database import Database
@@ -68,6 +68,11 @@ def entries(
         query = query.where(AuditEntry.request_id == request_id)
     if subject_id is not None:
         query = query.where(AuditEntry.subject_id == subject_id)
+    return read_rows(db, query)
+
+
+def read_rows(db: Database, query: Select[AuditEntry, str, str]) -> list[AuditRow]:
+    """The entries a query selects, with its actor's and subject's names, as rows to show."""
     with db.session() as session:
         return [
             AuditRow(

@@ -86,6 +86,9 @@ LISTS_POLICY = """Maple Ridge Social Media Policy
 2. Personal accounts. On their personal accounts, employees shall not:
 (a) post photographs of coworkers taken at work without their consent;
 (b) use the City's logo.
+3. Conduct. The following rules of courtesy apply to every reply employees write for the City.
+(a) answer residents within two business days;
+(b) never argue with a resident in public.
 """
 
 
@@ -123,6 +126,13 @@ def test_a_clause_opening_a_list_is_quoted_with_its_items(app: App) -> None:
         "(c) personal information about residents.",
     )
     assert "threats of violence" in render(reply) and "threats of violence" in _slack_text(reply)
+    announced = answer(
+        app, "what rules of courtesy apply to replies written for the city", "la-crosse"
+    )
+    assert announced.quote is not None and announced.quote.sentences[-2:] == (
+        "(a) answer residents within two business days;",
+        "(b) never argue with a resident in public.",
+    ), announced.text  # a list announced by "The following …" and a full stop, not a colon
 
 
 def test_a_did_you_mean_tells_short_items_apart_by_their_lists(app: App) -> None:

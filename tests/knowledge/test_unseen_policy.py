@@ -9,6 +9,7 @@ import pytest
 from knowledge.matcher import Matcher, Outcome, Thresholds
 from knowledge.models import Policy, PolicyMetadata
 from knowledge.parser import parse_clauses
+from knowledge.text import words
 from knowledge.topics import TopicMap, describe_links
 
 # Written for these tests: a fictional town's rules, worded unlike any shipped policy.
@@ -168,3 +169,43 @@ def test_a_question_about_whether_the_rules_apply_finds_the_scope_clause() -> No
     result = willow_bend.ask("willow-bend", "do these rules cover me on weekends")
     assert result.answered, f"refused (in scope {result.in_scope})"
     assert result.matches[0].clause.id == "clause-2"
+
+
+ALDER_BAY = """Town of Alder Bay - Employee Online Conduct
+
+1. Employees shall not post hate speech, slurs or content that demeans any group.
+
+2. Door codes, alarm codes and other security details of Town buildings must never be posted.
+
+3. Video clips and music owned by others may be used only with the owner's permission.
+
+4. Town pages may not promote goods or services of any business.
+"""
+
+
+def test_a_correctly_spelled_word_is_never_read_as_a_typo_of_the_policys_words() -> None:
+    index = town_matcher(ALDER_BAY, "Alder Bay").index("alder-bay")
+    read = index.analyzer.tokens("the gate code got posted, can i clap back, is it good to chip in")
+    assert {"gate", "clap", "good", "chip"} <= set(read), read  # not hate, clip, goods, clip
+    assert index.analyzer.tokens("can i post muisc or vidoe clips") == [
+        "can", "i", "post", "music", "or", "video", "clips"
+    ]  # fmt: skip
+    matcher = town_matcher(ALDER_BAY, "Alder Bay")
+    [first, *_] = matcher.ask("alder-bay", "someone posted the gate code on our page").matches
+    assert first.clause.id == "clause-2"
+
+
+@pytest.mark.parametrize(
+    ("question", "topics"),
+    [
+        ("can i get fired for this", {"discipline"}),  # fired: let go, not the fire service
+        ("online at the office", set()),  # an office, not an officer
+        ("can a police officer post from the crime scene", {"police-and-fire"}),
+        ("the fire department page", {"police-and-fire"}),
+    ],
+)
+def test_words_that_share_a_stem_keep_their_own_topics(question: str, topics: set[str]) -> None:
+    mentioned = {mention.topic for mention in TopicMap.load().mentions(words(question))}
+    assert topics <= mentioned and ("police-and-fire" in mentioned) == (
+        "police-and-fire" in topics
+    ), mentioned

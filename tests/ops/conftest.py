@@ -23,7 +23,7 @@ from aiohttp.test_utils import TestServer
 
 from tests.processes import inherited
 from tests.slack.conftest import Served, slack_environment
-from tests.slack.fake_slack import FakeSlack
+from tests.slack.fake_slack import FakeSlack, running_fake_slack
 from tests.teams.conftest import AUTH_OFF, BOT, FakeConnector
 
 READY_WITHIN_SECONDS = 60
@@ -61,12 +61,8 @@ def config_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeSlack]:
-    slack = FakeSlack()
-    server = TestServer(slack.application(), host="127.0.0.1")
-    await server.start_server()
-    slack.server = server
-    yield slack
-    await server.close()
+    async with running_fake_slack() as slack:
+        yield slack
 
 
 @pytest.fixture

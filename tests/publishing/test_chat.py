@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.app import App
 from bot.messages import Attachment
+from bot.publishing.publisher import outcome_text
 from tests.publishing.conftest import (
     LA_CROSSE,
     LA_CROSSE_PHOTOS,
@@ -118,3 +121,18 @@ def test_the_chat_preview_shows_the_tree_and_flags_what_looks_misread(app: App) 
     clean = say(app, "hana", "publish la-crosse")
     assert clean.kind == "publish_waiting"
     assert "Structure: nothing looks out of place." in say(app, "hana", LA_CROSSE_PHOTOS).text
+
+
+def test_hr_is_told_how_many_were_announced_to_in_words_that_agree(app: App) -> None:
+    draft, result = publish(app, "la-crosse.txt", LA_CROSSE_PHOTOS)
+    assert "Announced to 6 people." in outcome_text(result, draft)
+    one = outcome_text(replace(result, announced=1, unreachable=1), draft)
+    assert "Announced to 1 person. 1 more has no chat platform on record" in one
+
+
+def test_a_new_policy_sends_questions_it_cannot_answer_to_its_own_citys_hr(app: App) -> None:
+    publish(app, "library.txt", LA_CROSSE, "lax-library", title="Library Media Policy",
+            organization_id="elmo")  # fmt: skip
+    unknown = say(app, "ed", "how do I change my direct deposit", policy="lax-library")
+    assert unknown.kind == "unknown"
+    assert "please ask Lake Elmo HR." in unknown.text, unknown.text

@@ -18,7 +18,7 @@ from slack_sdk.signature import SignatureVerifier
 from adapters.mounting import Mount
 from adapters.server import build_web_app, load_mounts
 from bot.app import App
-from tests.slack.fake_slack import TEAM, FakeSlack
+from tests.slack.fake_slack import TEAM, FakeSlack, running_fake_slack
 
 SECRET = "test-signing-secret"
 
@@ -49,12 +49,8 @@ def config_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeSlack]:
-    slack = FakeSlack()
-    server = TestServer(slack.application(), host="127.0.0.1")
-    await server.start_server()
-    slack.server = server
-    yield slack
-    await server.close()
+    async with running_fake_slack() as slack:
+        yield slack
 
 
 @dataclass

@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -219,3 +220,16 @@ async def _arguments(request: web.Request) -> dict[str, Any]:
             value = json.loads(value)
         args[key] = value
     return args
+
+
+@asynccontextmanager
+async def running_fake_slack() -> AsyncIterator[FakeSlack]:
+    """A FakeSlack serving on a free port of 127.0.0.1 until the block ends."""
+    slack = FakeSlack()
+    server = TestServer(slack.application(), host="127.0.0.1")
+    await server.start_server()
+    slack.server = server
+    try:
+        yield slack
+    finally:
+        await server.close()

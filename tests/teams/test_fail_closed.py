@@ -26,7 +26,7 @@ from adapters.teams.settings import settings_from_environ
 from bot.app import App
 from bot.config import ConfigError
 from tests.slack.conftest import slack_environment
-from tests.slack.fake_slack import FakeSlack
+from tests.slack.fake_slack import FakeSlack, running_fake_slack
 from tests.slack.test_malformed_requests import malformed_cases
 from tests.teams.conftest import AUTH_OFF, BOT, FakeConnector, nothing_recorded
 
@@ -74,12 +74,8 @@ async def _refusal(config: Path, env: dict[str, str], *args: str) -> str:
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeSlack]:
-    slack = FakeSlack()
-    server = TestServer(slack.application(), host="127.0.0.1")
-    await server.start_server()
-    slack.server = server
-    yield slack
-    await server.close()
+    async with running_fake_slack() as slack:
+        yield slack
 
 
 @pytest.fixture

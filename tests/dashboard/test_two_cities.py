@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import APIResponse, Browser, BrowserContext, Page, expect
+from playwright.sync_api import APIResponse, BrowserContext, Page, expect
 from sqlalchemy import select, update
 
 from bot.acknowledgements import reminders
@@ -23,17 +23,11 @@ from bot.hr_access.sessions import start_session
 from bot.messages import Reply
 from bot.storage.models import AlternatePhrasing, OutboxMessage, Person, UnansweredQuestion
 from tests.dashboard import served
-from tests.dashboard.conftest import SECRET
 from tests.dashboard.served import sign_in, sign_in_link
 from tests.two_cities.conftest import TWO_CITIES, say, submit_request
 
 LAX_ASKED = "can the parks crew livestream the fishing derby"
 ELMO_ASKED = "may the snowplow drivers post route maps"
-
-
-@pytest.fixture(autouse=True)
-def _dashboard_secret(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("POLICYBOT_DASHBOARD_SECRET", SECRET)
 
 
 @pytest.fixture
@@ -44,23 +38,6 @@ def config_file(tmp_path: Path) -> Path:
         f"dashboard: {{enabled: true, base_url: '{served.PENDING_BASE_URL}'}}\n" + TWO_CITIES
     )
     return path
-
-
-@pytest.fixture
-def server(config_file: Path, database_url: str) -> Iterator[served.Server]:
-    yield from served.serve(config_file)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from served.chromium()
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    yield context
-    context.close()
 
 
 @pytest.fixture
