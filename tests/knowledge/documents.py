@@ -126,7 +126,12 @@ def _paragraph(paragraph: Para) -> str:
     text = paragraph.text
     cut = text.find(" ", len(text) // 2)
     runs = (text[:cut], text[cut:]) if cut > 0 else (text,)
-    spans = "".join(f'<w:r><w:t xml:space="preserve">{escape(r)}</w:t></w:r>' for r in runs)
+    spans = "".join(
+        '<w:r><w:t xml:space="preserve">'
+        + escape(r).replace("\t", '</w:t><w:tab/><w:t xml:space="preserve">')
+        + "</w:t></w:r>"
+        for r in runs
+    )  # a tab is Word's w:tab element, as in a table of contents' "Purpose<tab>3"
     return f"<w:p><w:pPr>{properties}</w:pPr>{spans}</w:p>"
 
 

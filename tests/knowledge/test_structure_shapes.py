@@ -10,7 +10,7 @@ from __future__ import annotations
 from knowledge.documents import read_document
 from knowledge.models import Clause, Policy, PolicyMetadata
 from knowledge.parser import parse_clauses
-from tests.knowledge.documents import Para, Run, Table, pdf, styles, word
+from tests.knowledge.documents import Para, Run, Table, level, numbering, pdf, styles, word
 
 META = PolicyMetadata(id="district", title="Staff Guidelines", organization="District", source="t")
 
@@ -271,3 +271,43 @@ def test_paragraphs_that_open_with_a_title_case_run_in_heading_are_named_by_it()
         ("questions", "Questions", "Questions"),
     ]
     assert clauses[1].text.endswith("They shall not speak for the town.")
+
+
+def test_a_word_table_of_contents_without_a_contents_heading_is_left_out() -> None:
+    articles = numbering({1: [level(0, "decimal", "ARTICLE %1")]}, {1: (1, {})})
+    data = word(
+        [
+            Para("Example County Social Media Rules", style="Title"),
+            Para("ARTICLE 1\tPurpose\t1", style="TOC1"),
+            Para("ARTICLE 2\tCounty Accounts\t2", style="TOC1"),
+            Para("Purpose", style="Heading1"),
+            Para("These rules govern county social media."),
+            Para("County Accounts", style="Heading1"),
+            Para("Only the Communications Director may open a county account."),
+        ],
+        articles,
+        styles(
+            ("Title", "Title", None), ("Heading1", "heading 1", (1, 0)), ("TOC1", "toc 1", None)
+        ),
+    )
+    clauses = parsed(read_document("rules.docx", data).text)
+    assert [(c.label, c.title, c.heading, c.text) for c in clauses] == [
+        ("article 1", "Purpose", "", "These rules govern county social media."),
+        (
+            "article 2",
+            "County Accounts",
+            "",
+            "Only the Communications Director may open a county account.",
+        ),
+    ]
+
+
+def test_contents_that_leave_out_the_section_numbers_end_at_the_first_section() -> None:
+    text = (
+        "TABLE OF CONTENTS\nPurpose .......... 1\nRules .......... 2\n\n"
+        "I. PURPOSE\nThis policy explains the rules.\n\nII. RULES\nA. Be kind online.\n"
+    )
+    assert [(c.label, c.title, c.text) for c in parsed(text)] == [
+        ("clause I", "Purpose", "This policy explains the rules."),
+        ("clause II.A", "Be kind online", "Be kind online."),
+    ]
