@@ -135,13 +135,15 @@ class _Builder:
         return not (self.pending and all(_stands_alone(line.text) for line in self.pending))
 
     def _in_contents(self, text: str) -> bool:
-        """Skip a table of contents until the body starts (its first entry again, or prose)."""
+        """Skip a table of contents until the body starts (its first entry again, perhaps after
+        the number the body gives it, "ARTICLE 1 Purpose" for "Purpose", or prose)."""
         assert self.contents is not None
         entry = _contents_entry(text)
         prose = len(text.split()) > _MAX_CONTENTS_WORDS or (
             bool(_ENDS_SENTENCE.search(text)) and not is_caps_heading(text)
         )
-        if prose or (self.contents and entry == self.contents[0]):
+        first = self.contents[0] if self.contents else None
+        if prose or (first and (entry == first or entry.endswith(f" {first}"))):
             self.contents = None
             return False
         self.contents.append(entry)
