@@ -4,8 +4,10 @@ A .docx is a zip archive; only word/document.xml, word/numbering.xml and word/st
 each through a cap on its inflated size, so a small archive that inflates to gigabytes (a zip
 bomb) is refused after reading a few megabytes. Headings (styles named Title or Heading N, or an
 outline level) become Markdown headings; list paragraphs get the number Word displays, indented
-by level, so the parser sees `(C)` and `    (1)` just as a reader does. Running headers and
-footers live in other parts of the archive and are never read.
+by level, so the parser sees `(C)` and `    (1)` just as a reader does; a table of contents keeps
+the tab before each page number, by which the parser leaves it out. Running headers and
+footers live in other parts of the archive and are never read. A table row that is a form's
+labelled line (a memo's "TO:" | "All staff") is one line, as a browser shows an HTML row.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ MAX_MEMBERS = 1_000  # a Word document has a few dozen parts
 MAX_PART_BYTES = 32 * 1024 * 1024  # inflated document.xml of a 300-page manual is under 10 MB
 MAX_INFLATED_BYTES = 48 * 1024 * 1024
 _HEADING_STYLE = re.compile(r"(?i)^(title|heading\s*(\d)?)$")
+_CONTENTS_STYLE = re.compile(r"(?i)^toc\s*[1-9]$")
 _STYLE_DEPTH = 10
 
 
@@ -138,12 +141,18 @@ def _lines(
     body: ElementTree.Element, numbering: Numbering, styles: dict[str, _Style]
 ) -> Iterator[str]:
     for paragraph in _paragraphs(body):
+        if isinstance(paragraph, list):  # a table row of one-line cells
+            yield " ".join(" ".join(_text(cell).split()) for cell in paragraph)
+            continue
         text = " ".join(_text(paragraph).split())
         if not text:
             continue
         ppr = paragraph.find(f"{W}pPr")
         style_ref = ppr.find(f"{W}pStyle") if ppr is not None else None
         style_id = style_ref.get(f"{W}val", "") if style_ref is not None else ""
+        if _is_contents_entry(styles, style_id):  # "Purpose<tab>3": the parser leaves it out
+            yield "\t".join(" ".join(part.split()) for part in _text(paragraph, "\t").split("\t"))
+            continue
         num_id, ilvl, outline = _numbering_of(ppr)
         inherited = _inherited(styles, style_id)
         num_id = num_id if num_id is not None else inherited[0]
@@ -160,17 +169,41 @@ def _lines(
             yield text
 
 
-def _paragraphs(body: ElementTree.Element) -> Iterator[ElementTree.Element]:
-    """Every w:p in reading order, tables and content controls included (no recursion)."""
+def _paragraphs(
+    body: ElementTree.Element,
+) -> Iterator[ElementTree.Element | list[ElementTree.Element]]:
+    """Every w:p in reading order, tables and content controls included (no recursion); a
+    table row whose cells hold a line each comes as the list of those lines (see _row)."""
     stack = [body]
     while stack:
         node = stack.pop()
         if node.tag == f"{W}p":
             yield node
+            continue
+        if node.tag == f"{W}tr" and (cells := _row(node)) is not None:
+            yield cells
+            continue
         stack.extend(reversed(list(node)))
 
 
-def _text(paragraph: ElementTree.Element) -> str:
+def _row(row: ElementTree.Element) -> list[ElementTree.Element] | None:
+    """The paragraphs of a row that is a labelled line of a form ("TO:" | "All staff",
+    "Effective date:" | "May 1"), read as one line as in HTML; None for other rows (a cell of
+    several paragraphs, a nested table, a numbered paragraph, a term and its meaning), whose
+    paragraphs are read one by one: a term alone on its line is its meaning's heading."""
+    cells: list[ElementTree.Element] = []
+    for cell in row.iter(f"{W}tc"):
+        if cell.find(f".//{W}tbl") is not None:
+            return None
+        filled = [p for p in cell.iter(f"{W}p") if _text(p).strip()]
+        if len(filled) > 1 or any(p.find(f"{W}pPr/{W}numPr") is not None for p in filled):
+            return None
+        cells.extend(filled)
+    labelled = len(cells) > 1 and _text(cells[0]).strip().endswith(":")
+    return cells if labelled else None
+
+
+def _text(paragraph: ElementTree.Element, tab: str = " ") -> str:
     """A paragraph's visible text: runs, tabs and breaks, without nested paragraphs (text boxes
     are read as paragraphs of their own) or deleted text."""
     parts: list[str] = []
@@ -182,7 +215,9 @@ def _text(paragraph: ElementTree.Element) -> str:
             continue
         if tag == f"{W}t":
             parts.append(node.text or "")
-        elif tag in (f"{W}tab", f"{W}br", f"{W}cr"):
+        elif tag == f"{W}tab":
+            parts.append(tab)
+        elif tag in (f"{W}br", f"{W}cr"):
             parts.append(" ")
         elif tag == f"{W}noBreakHyphen":
             parts.append("-")
@@ -203,6 +238,13 @@ def _inherited(
         outline = outline if outline is not None else current.outline
         current = styles.get(current.based_on or "")
     return num_id, ilvl, outline
+
+
+def _is_contents_entry(styles: dict[str, _Style], style_id: str) -> bool:
+    """A paragraph of Word's table of contents (styles "toc 1" to "toc 9")."""
+    style = styles.get(style_id)
+    name = style.name if style is not None else style_id
+    return _CONTENTS_STYLE.match(name) is not None
 
 
 def _heading_level(styles: dict[str, _Style], style_id: str, outline: int | None) -> int:

@@ -2,7 +2,9 @@
 
 - Running headers and footers: a line near the top or bottom of a page whose words (digits
   aside) recur there on other pages is dropped, and so is a page number ("Page 2 of 5",
-  "- 3 -", "3") in those places even on a one-page document.
+  "- 3 -", "3") in those places even on a one-page document. A line set smaller than the
+  text, above or below all of a page's text and apart from it, is a header or footer too,
+  although no other page repeats it (the first page carries the letterhead instead).
 - Paragraphs: a blank line goes where the gap between lines is clearly larger than the page's
   line spacing; a page break is not a paragraph break unless the last line on the page visibly
   ended one, so a clause split across pages is read as one.
@@ -21,11 +23,14 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from knowledge.reading.furniture import furniture
+from knowledge.reading.furniture import EDGE_LINES, furniture
 from knowledge.structure.markers import read_marker
 
 _GAP = 1.25  # a gap this many line spacings long separates paragraphs (measured: 1.4 and 1.55)
 _HEADING_SIZE = 1.12
+_SMALL_PRINT = 0.9  # type this much smaller than the text's, at a page's edge, is furniture
+_BODY_SIZE_SLACK = 0.05
+_EDGE_GAP = 2.0  # line spacings between the text and a running header or footer, at least
 _HEADING_MAX_WORDS = 14
 _HYPHEN_PREFIXES = frozenset(
     "all anti co counter cross e ex full half multi non off on one part post pre quasi re "
@@ -48,10 +53,11 @@ def lay_out(pages: list[list[PdfLine]]) -> str:
     """The document's text (see the module docstring)."""
     ordered = [sorted(page, key=lambda line: (-round(line.y), line.x)) for page in pages]
     kept = _without_furniture(ordered)
-    body = [line for page in kept for line in page]
-    if not body:
+    if not any(kept):
         return ""
-    size = _body_size(body)
+    size = _body_size([line for page in kept for line in page])
+    kept = _without_small_print(kept, size, _line_spacing(kept, size))
+    body = [line for page in kept for line in page]
     bold_body = (
         sum(len(line.text) for line in body if line.bold) > sum(len(line.text) for line in body) / 2
     )
@@ -95,6 +101,32 @@ def _without_furniture(pages: list[list[PdfLine]]) -> list[list[PdfLine]]:
         [line for index, line in enumerate(page) if index not in drop]
         for page, drop in zip(pages, dropped, strict=True)
     ]
+
+
+def _without_small_print(
+    pages: list[list[PdfLine]], size: float, spacing: float
+) -> list[list[PdfLine]]:
+    """Pages without the lines set smaller than the text, above or below all of it and apart
+    from it: a running header or footer that no other page repeats (the first page has the
+    letterhead instead, or the document has one page) is still not policy text."""
+    kept = []
+    for page in pages:
+        text = [line.y for line in page if abs(line.size - size) <= _BODY_SIZE_SLACK * size]
+        if not text:
+            kept.append(page)
+            continue
+        top, bottom, apart = max(text), min(text), _EDGE_GAP * spacing
+        edges = set(range(EDGE_LINES)) | set(range(len(page) - EDGE_LINES, len(page)))
+        kept.append(
+            [
+                line
+                for index, line in enumerate(page)
+                if index not in edges
+                or line.size >= _SMALL_PRINT * size
+                or bottom - apart <= line.y <= top + apart
+            ]
+        )
+    return kept
 
 
 def _body_size(lines: list[PdfLine]) -> float:

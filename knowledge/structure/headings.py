@@ -15,15 +15,24 @@ _RUN_IN = re.compile(r"(?P<label>[A-Z][A-Z0-9 &/,'’()\-]{1,48}[A-Z0-9)]):\s+(?
 _TITLED_RUN_IN = re.compile(r"(?P<label>[A-Z][^:.!?;]{1,50}):\s+\S")
 _SENTENCE_END = re.compile(r"[.!?:;,]\s*$")
 _HISTORY_NOTE = re.compile(r"\((?:[^()]|\([^()]*\))*\)")
+_HEADER_FIELD = re.compile(
+    r"(?i:to|from|date|subject|subj|re|cc|bcc|through|thru|via|attn|attention|copies|copy"  # memo
+    r"|title|number|no\.?|policy\s+(?:number|no\.?|\#)|effective(?:\s+date)?|issued(?:\s+by)?"
+    r"|(?:date\s+)?(?:adopted|approved|issued|revised)|approved\s+by|revis(?:ed|ion)(?:\s+date)?"
+    r"|last\s+(?:revised|reviewed)|supersedes|(?:next\s+)?review(?:ed)?(?:\s+date)?"
+    r"|responsible\s+(?:department|office|party)|department|division)\s*:\s*\S"
+)
 _SMALL_WORDS = frozenset("a an and as at by for in of on or the to with from".split())
 
 
 def looks_like_heading(line: str) -> bool:
-    """A short line that does not end a sentence ("Social Media Guidelines"), or ALL CAPS."""
+    """A short line that does not end a sentence ("Social Media Guidelines"), ALL CAPS, or a
+    label in Title Case with its colon and nothing after it ("Legal References:")."""
     line = line.strip()
     if not line or len(line) > HEADING_MAX_CHARS:
         return False
-    return not _SENTENCE_END.search(line) or is_caps_heading(line)
+    label = line.endswith(":") and is_title(line)
+    return not _SENTENCE_END.search(line) or is_caps_heading(line) or label
 
 
 def is_caps_heading(line: str) -> bool:
@@ -77,6 +86,14 @@ def is_history_note(text: str) -> bool:
         and any(ch.isdigit() for ch in text)
         and not re.search(r"[a-z]{3,}[.!?]\s+[A-Z]", text)
     )
+
+
+def is_header_field(text: str) -> bool:
+    """A line of a memo's or a policy's header ("TO: All Department Directors", "SUBJECT:
+    Social media", "Effective Date: May 1, 2025", "Policy No.: HR-12"): whom the document went
+    to and when it took effect, not a heading the policy's clauses sit under."""
+    text = text.strip()
+    return text[:1].isupper() and _HEADER_FIELD.match(text) is not None
 
 
 def is_contents_heading(text: str) -> bool:

@@ -6,7 +6,8 @@ the document's words: "§ 39.20(D)", "section 52-7-5(A)", "clause 9" (the policy
 its items). Ids are the number made safe for commands ("section-37-23-c-1", "clause-9"), so they
 stay the same in every version that keeps the numbering. Text with no printed number is still a
 clause: lead paragraphs are the preamble (or the names the policy gives them), bullets are
-counted ("guideline 3"), a paragraph under a heading takes the heading's name, and
+counted ("guideline 3"), a paragraph under a heading takes the heading's name (a lead paragraph
+its run-in title's, "Scope: This policy applies ..." is "Scope"), and
 "paragraph-N" is left for documents with no numbering and no headings at all.
 """
 
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from knowledge.models import PolicyMetadata
-from knowledge.structure.headings import pretty
+from knowledge.structure.headings import pretty, run_in_title
 from knowledge.structure.nodes import Node, Outline
 
 _SECTION_WORDS = {"§": "§", "code": "section"}
@@ -53,8 +54,10 @@ class _Numberer:
         self.numbers: dict[int, str] = {}
         self.ids: dict[int, str] = {}
         self.labels: dict[int, str] = {}
+        self.titles: dict[int, str] = {}  # titles the text gives a paragraph ("Scope: ...")
         self.structured = any(node.kind in ("item", "bullet") for node in outline.nodes)
         self.headed = any(node.kind == "heading" for node in outline.nodes)
+        self.restarting = _sections_restart(outline.nodes)
 
     def run(self) -> list[NumberedClause]:
         clauses = self.outline.clauses
@@ -90,8 +93,11 @@ class _Numberer:
         marker = node.marker
         assert marker is not None
         parent = _numbered_parent(node)
+        container = _container(node) if self.restarting else None
         if marker.resets_path:
             number = marker.segment
+            if container is not None:  # "Section 1" again in every article: VII.1, VIII.1
+                number = f"{self._item(container)}.{number}"
         else:
             above = self._item(parent) if parent is not None else ""
             segment = marker.segment
@@ -105,6 +111,10 @@ class _Numberer:
         self.numbers[key] = number
         self.ids[key] = f"{prefix}-{slug(number)}"
         self.labels[key] = f"{term} {number}"
+        if container is not None:  # "article VII, section 3(2)(a)"
+            local = number[len(self.numbers[id(container)]) + 1 :]
+            self.ids[key] = f"{self.ids[id(container)]}-{prefix}-{slug(local)}"
+            self.labels[key] = f"{self.labels[id(container)]}, {term} {local}"
         return number
 
     def _words(self, node: Node) -> tuple[str, str]:
@@ -157,6 +167,10 @@ class _Numberer:
             index = len(lead) - 1
             if index < len(self.meta.lead_names):
                 name = self.meta.lead_names[index]
+            elif titled := run_in_title(node.text):  # "Scope: This policy applies to ..."
+                self.ids[key], self.labels[key] = slug(titled) or "preamble", pretty(titled)
+                self.titles[key] = pretty(titled)
+                return
             else:
                 name = "preamble" if index == 0 else f"preamble-{index + 1}"
             self.ids[key], self.labels[key] = name, name.replace("-", " ")
@@ -201,7 +215,7 @@ class _Numberer:
         """Paragraphs of a document with no numbering and no headings: paragraph-1, -2 ..."""
         renamed = []
         for clause in result:
-            if clause.node in lead:
+            if clause.node in lead and not run_in_title(clause.node.text):
                 index = lead.index(clause.node)
                 if index >= len(self.meta.lead_names):
                     name = f"paragraph-{index + 1}"
@@ -218,7 +232,7 @@ class _Numberer:
             id=self.ids[key],
             label=self.labels[key],
             number=self.numbers[key],
-            title=pretty(node.title) if node.title else "",
+            title=pretty(node.title) if node.title else self.titles.get(key, ""),
             heading=_context(node),
         )
 
@@ -240,6 +254,35 @@ def _root(node: Node) -> Node:
         if parent is None:
             return current
         current = parent
+
+
+def _container(node: Node) -> Node | None:
+    """The article, chapter or part a section id sits in ("Article VII" above "Section 3")."""
+    root = _root(node)
+    above = _numbered_parent(root)
+    while above is not None:
+        marker = above.marker
+        if marker is not None and marker.scheme == "section":
+            return above if root.marker is not None and marker.style != root.marker.style else None
+        above = _numbered_parent(above)
+    return None
+
+
+def _sections_restart(nodes: Sequence[Node]) -> bool:
+    """Whether the document numbers its sections again in each article or chapter ("Article
+    VII, Section 1" and "Article VIII, Section 1"): then a section is cited with its article."""
+    seen: dict[tuple[str, str], Node] = {}
+    for node in nodes:
+        marker = node.marker
+        if node.kind != "item" or marker is None or marker.scheme != "section":
+            continue
+        container = _container(node)
+        if container is None or _root(node) is not node:
+            continue
+        key = (marker.style, marker.segment)
+        if seen.setdefault(key, container) is not container:
+            return True
+    return False
 
 
 def _in_section(node: Node | None) -> bool:

@@ -18,6 +18,7 @@ from knowledge.structure.headings import (
     HEADING_MAX_CHARS,
     is_caps_heading,
     is_contents_heading,
+    is_header_field,
     is_history_note,
     is_title,
     looks_like_heading,
@@ -42,7 +43,25 @@ def build_outline(lines: list[Line]) -> Outline:
     for line in lines:
         builder.feed(line)
     builder.close()
-    return Outline(builder.title, tuple(builder.nodes))
+    return Outline(builder.title, tuple(_without_lone_subtitle(builder.nodes)))
+
+
+def _without_lone_subtitle(nodes: list[Node]) -> list[Node]:
+    """The nodes without a subtitle read as a heading: in a document whose sections are
+    numbered headings ("I. PURPOSE", "II. POLICY"), an unnumbered heading above all of them
+    and every clause (a letterhead's second line, "Administrative Policy 2.15: Social Media")
+    groups nothing, so it is no clause's context. Headings after the last clause ("Legal
+    References:") group nothing either."""
+    clauses = [node for node in nodes if node.is_clause]
+    subtitle = nodes[0] if nodes and nodes[0].kind == "heading" else None
+    if subtitle is None or not clauses or any(node.section is not subtitle for node in clauses):
+        return nodes
+    if not any(node.kind == "item" and node.parent is None and node.title for node in nodes):
+        return nodes  # "PURPOSE" over a policy of plain items is its only section's name
+    for node in nodes:
+        if node.section is subtitle:
+            node.section = None
+    return nodes[1:]
 
 
 class _Builder:
@@ -55,6 +74,7 @@ class _Builder:
         self.title: str | None = None
         self.interrupted = False  # prose came after the open item: bullets are not inside it
         self.contents: list[str] | None = None  # table-of-contents entries while skipping them
+        self.continued: list[int] = []  # the indents of the lines continuing the open block
 
     # -- lines ----------------------------------------------------------------------------
     def feed(self, line: Line) -> None:
@@ -74,6 +94,7 @@ class _Builder:
             return
         marked = read_marker(line.text)
         if marked is not None and (placed := self._choose(marked, line.indent)) is not None:
+            self._split_lead_in(placed[1])
             self.close(before_list=True)
             self._open(*placed, marked.rest, line.indent)
             return
@@ -86,7 +107,7 @@ class _Builder:
             self.close()
             self._heading(line.text, None, line.indent)
         elif self.block is not None and not self.pending:
-            self._continue_item(self.block, line.text)
+            self._continue_item(self.block, line.text, line.indent)
         else:
             self.pending.append(line)
 
@@ -114,13 +135,15 @@ class _Builder:
         return not (self.pending and all(_stands_alone(line.text) for line in self.pending))
 
     def _in_contents(self, text: str) -> bool:
-        """Skip a table of contents until the body starts (its first entry again, or prose)."""
+        """Skip a table of contents until the body starts (its first entry again, perhaps after
+        the number the body gives it, "ARTICLE 1 Purpose" for "Purpose", or prose)."""
         assert self.contents is not None
         entry = _contents_entry(text)
         prose = len(text.split()) > _MAX_CONTENTS_WORDS or (
             bool(_ENDS_SENTENCE.search(text)) and not is_caps_heading(text)
         )
-        if prose or (self.contents and entry == self.contents[0]):
+        first = self.contents[0] if self.contents else None
+        if prose or (first and (entry == first or entry.endswith(f" {first}"))):
             self.contents = None
             return False
         self.contents.append(entry)
@@ -163,14 +186,44 @@ class _Builder:
         self.nodes.append(node)
         self.block = node
         self.interrupted = False
+        self.continued = []
         return node
 
-    def _continue_item(self, node: Node, text: str) -> None:
+    def _continue_item(self, node: Node, text: str, indent: int) -> None:
         """A line that goes on with the item above: more of its title, or its text."""
         if node.title and not node.lines and (is_caps_heading(text) or is_title(text)):
             node.title = f"{node.title} {text}"
         else:
             node.lines.append(text)
+            self.continued.append(indent)
+
+    def _split_lead_in(self, depth: int) -> None:
+        """A list's lead-in typed right under the last item of the list before it.
+
+        "● give the principal access to the page." then "Staff must not:" at the margin, then
+        "● communicate with students ...": the sentence that ends in a colon starts a line of its
+        own, no further in than the item's marker, and the next item is the item's sibling (not
+        inside it), so the sentence opens the next list instead of ending this item.
+        """
+        block = self.block
+        if block is None or self.pending or block not in self.stack[depth:]:
+            return
+        own = len(block.lines) - len(self.continued)  # the marker line's words, if any
+        for start in range(len(block.lines) - 1, own - 1, -1):
+            if self.continued[start - own] > block.indent:
+                return
+            before = block.lines[start - 1] if start else ""
+            if start and _ENDS_SENTENCE.search(before) and not before.endswith(":"):
+                break
+        else:
+            return
+        lead_in = collapse_spaces(" ".join(block.lines[start:]))
+        if not lead_in.endswith(":") or not lead_in[:1].isupper() or len(sentences(lead_in)) > 1:
+            return
+        del block.lines[start:]
+        del self.stack[depth:]
+        self.block = None
+        self._add_paragraph(lead_in, min(self.continued[start - own :]))
 
     # -- headings and prose ---------------------------------------------------------------
     def _heading(self, text: str, rank: int | None, indent: int) -> None:
@@ -206,6 +259,9 @@ class _Builder:
         self.interrupted = True
 
     def _paragraph(self, lines: list[Line], before_list: bool) -> None:
+        lines = self._without_header_fields(lines)
+        if not lines:
+            return
         texts = [line.text for line in lines]
         if is_contents_heading(texts[0]):  # "CONTENTS" and its entries, line by line
             self.contents = [_contents_entry(text) for text in texts[1:]]
@@ -238,6 +294,30 @@ class _Builder:
             return
         for part in _lead_in_split(texts, text) if before_list else [text]:
             self._add_paragraph(part, lines[0].indent)
+
+    def _without_header_fields(self, lines: list[Line]) -> list[Line]:
+        """A paragraph without the header fields it holds before the policy's first clause.
+
+        A memo's "TO: / FROM: / DATE: / SUBJECT:" and a policy's "Policy No.: / Effective Date:"
+        lines (and the lines indented under them) say whom the document went to and when; read
+        as a heading they would be every clause's context. The header names the document, so
+        what follows it is never taken for its title.
+        """
+        if not any(is_header_field(line.text) for line in lines) or any(
+            node.is_clause for node in self.nodes
+        ):
+            return lines
+        kept: list[Line] = []
+        field: Line | None = None
+        for line in lines:
+            if is_header_field(line.text):
+                field = line
+            elif field is None or line.indent <= field.indent:
+                field = None
+                kept.append(line)
+        if not kept:  # a header of its own: what follows is a section, not the title
+            self.title = self.title or ""
+        return kept
 
     def _add_paragraph(self, text: str, indent: int) -> None:
         depth = container_depth(self.stack)

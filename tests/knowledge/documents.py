@@ -1,7 +1,8 @@
 """Policy documents built by the tests, byte by byte, the way cities' systems export them.
 
 - Word: paragraphs with styles and Word's automatic numbering (numbering.xml levels, formats,
-  start overrides, styles that carry a list), and a running header part the reader must ignore.
+  start overrides, styles that carry a list), tables, and a running header part the reader
+  must ignore.
 - PDF: positioned text on several pages in a regular and a bold font, with running headers,
   "Page N of M" footers, paragraphs that continue across a page break; `typeset` lays out
   blocks the way a word processor prints them.
@@ -48,6 +49,13 @@ def level(ilvl: int, fmt: str, text: str, start: int = 1) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Table:
+    """A Word table: rows of cells, each cell one paragraph of text."""
+
+    rows: tuple[tuple[str, ...], ...]
+
+
 def numbering(abstracts: dict[int, list[str]], nums: dict[int, tuple[int, dict[int, int]]]) -> str:
     """numbering.xml: abstract id -> levels; numId -> (abstract id, {ilvl: startOverride})."""
     parts = [f'<w:abstractNum w:abstractNumId="{a}">{"".join(lv)}</w:abstractNum>'
@@ -81,13 +89,13 @@ def styles(*entries: tuple[str, str, tuple[int, int] | None]) -> str:
 
 
 def word(
-    paragraphs: list[Para],
+    paragraphs: list[Para | Table],
     numbering_xml: str | None = None,
     styles_xml: str | None = None,
     header: str | None = None,
 ) -> bytes:
     """A .docx of the paragraphs; each paragraph's text is split into two runs, as Word does."""
-    body = "".join(_paragraph(p) for p in paragraphs)
+    body = "".join(_table(p) if isinstance(p, Table) else _paragraph(p) for p in paragraphs)
     document = (
         f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{W}"><w:body>{body}'
         "<w:sectPr/></w:body></w:document>"
@@ -118,8 +126,21 @@ def _paragraph(paragraph: Para) -> str:
     text = paragraph.text
     cut = text.find(" ", len(text) // 2)
     runs = (text[:cut], text[cut:]) if cut > 0 else (text,)
-    spans = "".join(f'<w:r><w:t xml:space="preserve">{escape(r)}</w:t></w:r>' for r in runs)
+    spans = "".join(
+        '<w:r><w:t xml:space="preserve">'
+        + escape(r).replace("\t", '</w:t><w:tab/><w:t xml:space="preserve">')
+        + "</w:t></w:r>"
+        for r in runs
+    )  # a tab is Word's w:tab element, as in a table of contents' "Purpose<tab>3"
     return f"<w:p><w:pPr>{properties}</w:pPr>{spans}</w:p>"
+
+
+def _table(table: Table) -> str:
+    rows = "".join(
+        "<w:tr>" + "".join(f"<w:tc>{_paragraph(Para(cell))}</w:tc>" for cell in row) + "</w:tr>"
+        for row in table.rows
+    )
+    return f"<w:tbl>{rows}</w:tbl>"
 
 
 def inflating_docx(inflated: int = 1 << 30) -> bytes:
