@@ -55,6 +55,7 @@ class Clause:
         return sentences(self.text)
 
 
+BULLET = "•"  # the marker the parser gives a bullet, whatever character the document used
 _OPENS_A_LIST = re.compile(r"\b(?:the following|as follows|listed below|set out below)\b", re.I)
 
 
@@ -65,11 +66,25 @@ def opens_a_list(sentence: str) -> bool:
     return sentence.endswith(":") or bool(_OPENS_A_LIST.search(sentence))
 
 
+def _opens_a_list(clause: Clause) -> bool:
+    """Whether the clause's last sentence opens a list (the text is searched first: splitting
+    every clause into sentences would slow indexing a long policy)."""
+    text = clause.text.rstrip()
+    if not text.endswith(":") and not _OPENS_A_LIST.search(text):
+        return False
+    return opens_a_list((clause.sentences or [""])[-1].rstrip())
+
+
 def introducers(clauses: tuple[Clause, ...]) -> list[int | None]:
     """Per clause, the position of the clause that introduces it: the nearest earlier one of a
-    lower level (None at the outermost level), in one pass (a stack of the open levels)."""
+    lower level (None at the outermost level), in one pass (a stack of the open levels).
+
+    Bullets typed at the paragraph's own level under a paragraph that opens a list ("Staff must
+    not:" then "● message students ...") are introduced by that paragraph too: documents seldom
+    indent them, and the paragraph is what says whether they are allowed or forbidden."""
     found: list[int | None] = []
     open_levels: list[int] = []  # positions whose levels rise strictly from the bottom
+    lead: int | None = None  # a paragraph opening a list of bullets at its own level
     for position, clause in enumerate(clauses):
         while open_levels and clauses[open_levels[-1]].level >= clause.level:
             open_levels.pop()
@@ -78,6 +93,13 @@ def introducers(clauses: tuple[Clause, ...]) -> list[int | None]:
         # no text of its own is not a clause).
         if parent is not None and clauses[parent].heading != clause.heading:
             parent = None
+        bullet = clause.marker == BULLET
+        if not bullet or lead is None or clauses[lead].level != clause.level:
+            lead = None
+        elif parent is None and clauses[lead].heading == clause.heading:
+            parent = lead
+        if not bullet and _opens_a_list(clause):
+            lead = position
         found.append(parent)
         open_levels.append(position)
     return found
@@ -132,9 +154,9 @@ class Policy:
         parent = None if position is None else self._parents[position]
         if position is None or parent is None:
             return None
-        last = (self.clauses[parent].sentences or [""])[-1].rstrip()
-        if not opens_a_list(last):
+        if not _opens_a_list(self.clauses[parent]):
             return None
+        last = self.clauses[parent].sentences[-1].rstrip()
         return last if position == parent + 1 else f"{last} …"
 
     def list_items(self, clause: Clause) -> tuple[Clause, ...]:
@@ -142,7 +164,7 @@ class Policy:
         comments:"), in order; () for a clause that opens no list. Quoted with it, so an
         answer never stops at the colon."""
         position = self._positions.get(clause.id)
-        if position is None or not opens_a_list((clause.sentences or [""])[-1].rstrip()):
+        if position is None or not _opens_a_list(clause):
             return ()
         return tuple(
             self.clauses[child]

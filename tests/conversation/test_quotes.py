@@ -148,3 +148,24 @@ def test_a_did_you_mean_tells_short_items_apart_by_their_lists(app: App) -> None
     lines = did_you_mean_reply(result).text.splitlines()
     assert "“… kinds of comments from its pages: spam and advertising” (clause 1(a))" in lines[1]
     assert "personal accounts, employees shall not: use the City's logo” (clause 2(b))" in lines[2]
+
+
+BULLETS_POLICY = """Maple Ridge Social Media Policy
+
+Staff who run a Town page must:
+● register the page with a Town e-mail address;
+● give the communications office administrator access.
+Staff must not:
+● message residents about their cases from a personal account;
+● post photographs of children without a signed media release.
+"""
+
+
+def test_bullets_typed_at_the_paragraphs_level_are_quoted_after_it(app: App) -> None:
+    publish(app, "maple-ridge.txt", BULLETS_POLICY)
+    reply = answer(app, "may I post photographs of children at the library", "la-crosse")
+    assert reply.quote is not None, reply.text
+    assert reply.quote.sentences == (
+        "Staff must not: …",
+        "post photographs of children without a signed media release.",
+    ), reply.text  # alone, the bullet would read as something staff may do
