@@ -57,6 +57,18 @@ class WordVectors:
         """Whether the table has this word whole (not only as pieces)."""
         return word in self._row
 
+    def is_english(self, word: str) -> bool:
+        """Whether the word is English as spelled: the table has it whole, or it is an
+        inflection of a word the table has ("captioned", "nuked", "rehired"), which the table,
+        made from an encoder's vocabulary, mostly lacks."""
+        if word in self._row:
+            return True
+        return any(
+            word.endswith(ending) and len(word) - len(ending) >= 3
+            and word[: -len(ending)] + base in self._row
+            for ending, base in _INFLECTIONS
+        )  # fmt: skip
+
     def pieces(self, word: str) -> list[int]:
         """Rows standing for one lowercase word: itself, or its WordPiece pieces; [] if none."""
         row = self._row.get(word)
@@ -168,3 +180,10 @@ class WordVectors:
 def default_vectors() -> WordVectors:
     """The shipped table, read once per process."""
     return WordVectors.load()
+
+
+# Endings of inflected forms and what their base word ends with instead ("ied" -> "y").
+_INFLECTIONS = (
+    ("ied", "y"), ("ies", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"),
+    ("es", ""), ("s", ""),
+)  # fmt: skip

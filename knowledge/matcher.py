@@ -218,7 +218,7 @@ class PolicyIndex:
             for topic, linked in self._linked.items()
         }
         vocabulary = set().union(*clause_words) | self.topics.vocabulary()
-        self.analyzer = Analyzer(vocabulary, synonyms, is_english=self.vectors.knows)
+        self.analyzer = Analyzer(vocabulary, synonyms, is_english=self.vectors.is_english)
         self._max_idf = max(self._idf.values(), default=1.0)
         embedded_texts: list[str] = []
         owners: list[int] = []

@@ -180,13 +180,18 @@ ALDER_BAY = """Town of Alder Bay - Employee Online Conduct
 3. Video clips and music owned by others may be used only with the owner's permission.
 
 4. Town pages may not promote goods or services of any business.
+
+5. Employees are cautioned that anything they post may be seen by anyone.
 """
 
 
 def test_a_correctly_spelled_word_is_never_read_as_a_typo_of_the_policys_words() -> None:
     index = town_matcher(ALDER_BAY, "Alder Bay").index("alder-bay")
-    read = index.analyzer.tokens("the gate code got posted, can i clap back, is it good to chip in")
-    assert {"gate", "clap", "good", "chip"} <= set(read), read  # not hate, clip, goods, clip
+    read = index.analyzer.tokens(
+        "the gate code got posted, can i clap back, is it good to chip in, i captioned it"
+    )
+    assert {"gate", "clap", "good", "chip", "captioned"} <= set(read), read  # not hate, clip,
+    # goods, clip, cautioned ("captioned" is an inflection of a word the vectors know)
     assert index.analyzer.tokens("can i post muisc or vidoe clips") == [
         "can", "i", "post", "music", "or", "video", "clips"
     ]  # fmt: skip
