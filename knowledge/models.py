@@ -56,21 +56,26 @@ class Clause:
 
 
 BULLET = "•"  # the marker the parser gives a bullet, whatever character the document used
+_LEAD_IN_SEARCH = 2000  # characters: a last sentence longer than this opens no list
+_LEAD_IN_WORDS = 30  # a lead-in quoted before an item is cut to its last words
 _OPENS_A_LIST = re.compile(r"\b(?:the following|as follows|listed below|set out below)\b", re.I)
 
 
 def opens_a_list(sentence: str) -> bool:
     """Whether a sentence introduces the items under it: it ends with a colon, or announces
     them ("The following are some additional guidelines …." ends with a full stop in some
-    documents)."""
-    return sentence.endswith(":") or bool(_OPENS_A_LIST.search(sentence))
+    documents). A sentence that lists its items itself ("… for the following reasons:
+    profanity, threats or spam.") opens nothing."""
+    if sentence.endswith(":"):
+        return True
+    return ":" not in sentence and bool(_OPENS_A_LIST.search(sentence))
 
 
 def _opens_a_list(clause: Clause) -> bool:
     """Whether the clause's last sentence opens a list (the text is searched first: splitting
     every clause into sentences would slow indexing a long policy)."""
     text = clause.text.rstrip()
-    if not text.endswith(":") and not _OPENS_A_LIST.search(text):
+    if not text.endswith(":") and not _OPENS_A_LIST.search(text[-_LEAD_IN_SEARCH:]):
         return False
     return opens_a_list((clause.sentences or [""])[-1].rstrip())
 
@@ -94,10 +99,10 @@ def introducers(clauses: tuple[Clause, ...]) -> list[int | None]:
         if parent is not None and clauses[parent].heading != clause.heading:
             parent = None
         bullet = clause.marker == BULLET
-        if not bullet or lead is None or clauses[lead].level != clause.level:
-            lead = None
-        elif parent is None and clauses[lead].heading == clause.heading:
-            parent = lead
+        if lead is not None and (not bullet or clause.level < clauses[lead].level):
+            lead = None  # the list has ended (a sub-item, deeper, does not end it)
+        elif lead is not None and clause.level == clauses[lead].level and parent is None:
+            parent = lead if clauses[lead].heading == clause.heading else None
         if not bullet and _opens_a_list(clause):
             lead = position
         found.append(parent)
@@ -127,9 +132,9 @@ class Policy:
     meta: PolicyMetadata
     source_text: str
     clauses: tuple[Clause, ...]
-    _by_id: dict[str, Clause] = field(default_factory=dict, compare=False, repr=False)
-    _positions: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
-    _parents: list[int | None] = field(default_factory=list, compare=False, repr=False)
+    _by_id: dict[str, Clause] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _positions: dict[str, int] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _parents: list[int | None] = field(default_factory=list, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_id.update({clause.id: clause for clause in self.clauses})
@@ -147,8 +152,9 @@ class Policy:
         An item takes its meaning from its list: "Spam;" is what the city may delete, and
         "post photos of coworkers" under "Employees shall not:" is forbidden, not allowed. The
         lead-in is the last sentence of the introducing clause when it opens a list (see
-        `opens_a_list`); an item that is not its list's first gets " …" after it for the items
-        left out. None for a clause that no such sentence introduces.
+        `opens_a_list`), cut to its last 30 words; an item that is not its list's first gets
+        " …" after it for the items left out. None for a clause that no such sentence
+        introduces.
         """
         position = self._positions.get(clause.id)
         parent = None if position is None else self._parents[position]
@@ -157,6 +163,8 @@ class Policy:
         if not _opens_a_list(self.clauses[parent]):
             return None
         last = self.clauses[parent].sentences[-1].rstrip()
+        if len(said := last.split()) > _LEAD_IN_WORDS:  # its end says what the list is
+            last = "… " + " ".join(said[-_LEAD_IN_WORDS:])
         return last if position == parent + 1 else f"{last} …"
 
     def list_items(self, clause: Clause) -> tuple[Clause, ...]:

@@ -26,9 +26,7 @@ def quote_clause(policy: Policy, clause: Clause, question: str, analyzer: Analyz
     if lead is not None:
         marked = tuple(n + 1 for n in marked or range(len(sentences)))
         sentences = (lead, *sentences)
-    items = policy.list_items(clause)
-    shown = [f"{item.marker} {item.text}".strip() for item in items[:_MAX_ITEMS]]
-    sentences += (*shown, "…") if len(items) > _MAX_ITEMS else tuple(shown)
+    sentences += tuple(_listed(policy, clause))
     return Quote(
         sentences=sentences,
         citation=policy.citation(clause),
@@ -39,6 +37,21 @@ def quote_clause(policy: Policy, clause: Clause, question: str, analyzer: Analyz
 
 
 MARK = "►"
+
+
+def _listed(policy: Policy, clause: Clause) -> list[str]:
+    """The items of the list a clause opens, each with its marker, and the items of the lists
+    those open in turn ("a. Staff must not:" then its own items), at most `_MAX_ITEMS` in all;
+    "…" ends a list cut short."""
+    shown: list[str] = []
+    pending = list(reversed(policy.list_items(clause)))
+    while pending:
+        if len(shown) == _MAX_ITEMS:
+            return [*shown, "…"]
+        item = pending.pop()
+        shown.append(f"{item.marker} {item.text}".strip())
+        pending.extend(reversed(policy.list_items(item)))
+    return shown
 
 
 def quote_lines(quote: Quote) -> list[str]:

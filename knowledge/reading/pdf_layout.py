@@ -108,7 +108,9 @@ def _without_small_print(
 ) -> list[list[PdfLine]]:
     """Pages without the lines set smaller than the text, above or below all of it and apart
     from it: a running header or footer that no other page repeats (the first page has the
-    letterhead instead, or the document has one page) is still not policy text."""
+    letterhead instead, or the document has one page) is still not policy text. Below the
+    text only a line that says no sentence goes ("Revised 03/2024"): a footnote or a closing
+    note in small type ("¹ Posts on City accounts are public records.") is policy text."""
     kept = []
     for page in pages:
         text = [line.y for line in page if abs(line.size - size) <= _BODY_SIZE_SLACK * size]
@@ -124,9 +126,15 @@ def _without_small_print(
                 if index not in edges
                 or line.size >= _SMALL_PRINT * size
                 or bottom - apart <= line.y <= top + apart
+                or (line.y < bottom and _says_something(line.text))
             ]
         )
     return kept
+
+
+def _says_something(text: str) -> bool:
+    """A sentence, or most of one: not a footer's title, date or page number."""
+    return bool(re.search(r"[.!?;:][\"'”’)]*\s*$", text.strip())) or len(text.split()) > 10
 
 
 def _body_size(lines: list[PdfLine]) -> float:

@@ -22,17 +22,41 @@ _HEADER_FIELD = re.compile(
     r"|last\s+(?:revised|reviewed)|supersedes|(?:next\s+)?review(?:ed)?(?:\s+date)?"
     r"|responsible\s+(?:department|office|party)|department|division)\s*:\s*\S"
 )
+_CLOSING_MATTER = re.compile(
+    r"(?i:(?:legal\s+|cross[\s-]+)?references?|related\s+(?:policies|documents|procedures|forms)"
+    r"|approved(?:\s+by)?|adopted(?:\s+by)?|signed|signatures?|authority|authorities"
+    r"|attachments?|appendix|appendices|exhibits?|forms?|history|revision\s+history"
+    r"|distribution|contacts?|sources?|see\s+also)\s*:"
+)
+_RULE_WORDS = re.compile(
+    r"(?i)\b(?:do|don'?t|dos|donts|must|shall|may|should|never|not|no|prohibited|forbidden"
+    r"|allowed|permitted|acceptable|unacceptable|required|appropriate|inappropriate)\b"
+)
+_FIELD_MAX_WORDS = 12
+_SENTENCE_MIN_WORDS = 5
+_TWO_SENTENCES = re.compile(r"[a-z]{2,}[.!?]\s+[A-Z]")
 _SMALL_WORDS = frozenset("a an and as at by for in of on or the to with from".split())
 
 
 def looks_like_heading(line: str) -> bool:
-    """A short line that does not end a sentence ("Social Media Guidelines"), ALL CAPS, or a
-    label in Title Case with its colon and nothing after it ("Legal References:")."""
+    """A short line that does not end a sentence ("Social Media Guidelines"), ALL CAPS, or the
+    label of a document's closing matter with its colon and nothing after it ("Legal
+    References:", "Approved by:"). Other labels ending in a colon ("Don't:", "Prohibited
+    Uses:") open the list under them and stay its lead-in: that is what says the items are
+    forbidden."""
     line = line.strip()
     if not line or len(line) > HEADING_MAX_CHARS:
         return False
-    label = line.endswith(":") and is_title(line)
+    label = line.endswith(":") and is_title(line) and _CLOSING_MATTER.fullmatch(line) is not None
     return not _SENTENCE_END.search(line) or is_caps_heading(line) or label
+
+
+def is_rule_label(line: str) -> bool:
+    """A label that opens a list by saying what its items are ("Don't:", "Prohibited Uses:",
+    "Employees Must Not:"): the lead-in of the items under it, never only their heading, or
+    an answer quoting an item would not say that it is forbidden."""
+    line = line.strip()
+    return line.endswith(":") and _RULE_WORDS.search(line) is not None
 
 
 def is_caps_heading(line: str) -> bool:
@@ -93,7 +117,14 @@ def is_header_field(text: str) -> bool:
     Social media", "Effective Date: May 1, 2025", "Policy No.: HR-12"): whom the document went
     to and when it took effect, not a heading the policy's clauses sit under."""
     text = text.strip()
-    return text[:1].isupper() and _HEADER_FIELD.match(text) is not None
+    if not text[:1].isupper() or _HEADER_FIELD.match(text) is None:
+        return False
+    # A field's value is a name, a date or a number; a sentence after "Review:" or
+    # "Department:" is the policy saying something ("Department: Each department designates
+    # one account manager.").
+    value = text.split(":", 1)[1].split()
+    sentence = text.rstrip().endswith(".") and len(value) >= _SENTENCE_MIN_WORDS
+    return len(value) <= _FIELD_MAX_WORDS and not sentence and not _TWO_SENTENCES.search(text)
 
 
 def is_contents_heading(text: str) -> bool:

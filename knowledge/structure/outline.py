@@ -20,6 +20,7 @@ from knowledge.structure.headings import (
     is_contents_heading,
     is_header_field,
     is_history_note,
+    is_rule_label,
     is_title,
     looks_like_heading,
     run_in_title,
@@ -312,9 +313,9 @@ class _Builder:
         for line in lines:
             if is_header_field(line.text):
                 field = line
-            elif field is None or line.indent <= field.indent:
+            elif field is None or (line.indent <= field.indent and not line.text[:1].islower()):
                 field = None
-                kept.append(line)
+                kept.append(line)  # not indented under a field, nor its wrapped value
         if not kept:  # a header of its own: what follows is a section, not the title
             self.title = self.title or ""
         return kept
@@ -340,6 +341,8 @@ def _stands_alone(text: str) -> bool:
     """A line that is a heading wherever it appears: ALL CAPS, Title Case, or an editor's
     bracketed note ("[… heading of this section not captured …]")."""
     bracketed = text.startswith("[") and text.endswith("]") and len(text) <= 120
+    if is_rule_label(text) and not is_caps_heading(text):
+        return False  # "Don't:" opens the list under it
     return is_caps_heading(text) or is_title(text) or bracketed
 
 

@@ -169,3 +169,23 @@ def test_bullets_typed_at_the_paragraphs_level_are_quoted_after_it(app: App) -> 
         "Staff must not: …",
         "post photographs of children without a signed media release.",
     ), reply.text  # alone, the bullet would read as something staff may do
+
+
+NESTED_POLICY = """Maple Ridge Social Media Policy
+
+1. Restrictions. Employees who run a Town page must observe the following rules:
+a. Staff must not:
+i. share the page's password with volunteers;
+ii. reply to residents' complaints about other staff.
+b. Staff may:
+i. thank residents for their comments.
+"""
+
+
+def test_a_list_is_quoted_with_the_items_of_its_own_items(app: App) -> None:
+    publish(app, "maple-ridge.txt", NESTED_POLICY)
+    reply = answer(app, "what rules must employees who run a town page observe", "la-crosse")
+    assert reply.quote is not None and reply.quote.citation.endswith("clause 1"), reply.text
+    shown = reply.quote.sentences[-5:]
+    assert shown[0] == "a. Staff must not:" and shown[3] == "b. Staff may:", shown
+    assert "share the page's password with volunteers;" in shown[1], shown

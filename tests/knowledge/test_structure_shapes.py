@@ -311,3 +311,35 @@ def test_contents_that_leave_out_the_section_numbers_end_at_the_first_section() 
         ("clause I", "Purpose", "This policy explains the rules."),
         ("clause II.A", "Be kind online", "Be kind online."),
     ]
+
+
+def test_a_first_paragraph_that_opens_like_a_header_field_is_still_policy() -> None:
+    clauses = parsed(
+        "Review: Every post on a City account is reviewed by the Communications Office before "
+        "it is published.\n\n"
+        "Department: Each department designates one account manager.\n\n"
+        "1. Account managers keep the passwords.\n"
+    )
+    texts = [c.text for c in clauses]
+    assert any(text.startswith("Review: Every post on a City account") for text in texts)
+    assert any(text.startswith("Department: Each department designates") for text in texts)
+    wrapped = parsed(
+        "Subject: Social media use by employees, volunteers and\n"
+        "contractors of the City\n\n"
+        "Employees identify themselves when they post about City business.\n"
+    )
+    assert [c.text for c in wrapped] == [
+        "Employees identify themselves when they post about City business."
+    ]  # the wrapped rest of the subject line is not glued to the first clause
+
+
+def test_a_footnote_in_small_type_below_the_text_is_policy_text() -> None:
+    page = [
+        Run(72, 700, "1. Employees may post about village events on personal accounts."),
+        Run(72, 686, "2. Village accounts are kept by the Clerk."),
+        Run(72, 80, "Note: posts on village accounts are public records and are kept.", 8),
+        Run(72, 60, "Administrative Policy 4 - revised 2025", 8),
+    ]
+    text = read_document("policy.pdf", pdf([page])).text
+    assert "posts on village accounts are public records" in text
+    assert "revised 2025" not in text  # a footer's title and date still go
