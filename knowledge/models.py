@@ -56,6 +56,12 @@ class Clause:
 
 
 BULLET = "•"  # the marker the parser gives a bullet, whatever character the document used
+# Headings that say whether the items under them are allowed ("Don'ts", "Prohibited Uses").
+_RULE_HEADING = re.compile(
+    r"(?i)^(?:do|dos|do's)$|\b(?:don'?ts?|do not|must not|shall not|may not|never|prohibited"
+    r"|forbidden|not (?:allowed|permitted)|unacceptable|inappropriate|restricted|restrictions"
+    r"|allowed|permitted|acceptable|required)\b"
+)
 _LEAD_IN_SEARCH = 2000  # characters: a last sentence longer than this opens no list
 _LEAD_IN_WORDS = 30  # a lead-in quoted before an item is cut to its last words
 _OPENS_A_LIST = re.compile(r"\b(?:the following|as follows|listed below|set out below)\b", re.I)
@@ -158,14 +164,23 @@ class Policy:
         """
         position = self._positions.get(clause.id)
         parent = None if position is None else self._parents[position]
-        if position is None or parent is None:
+        if position is None:
             return None
-        if not _opens_a_list(self.clauses[parent]):
-            return None
+        if parent is None or not _opens_a_list(self.clauses[parent]):
+            return self._rule_heading(clause, position)
         last = self.clauses[parent].sentences[-1].rstrip()
         if len(said := last.split()) > _LEAD_IN_WORDS:  # its end says what the list is
             last = "… " + " ".join(said[-_LEAD_IN_WORDS:])
         return last if position == parent + 1 else f"{last} …"
+
+    def _rule_heading(self, clause: Clause, position: int) -> str | None:
+        """An item's heading when it says what its items are ("Don't", "Prohibited Uses"),
+        as the lead-in: the quote shows no heading, and the item alone would read as allowed."""
+        if not clause.marker or not _RULE_HEADING.search(clause.heading):
+            return None
+        before = self.clauses[position - 1] if position else None
+        first = before is None or before.heading != clause.heading or not before.marker
+        return f"{clause.heading}:" if first else f"{clause.heading}: …"
 
     def list_items(self, clause: Clause) -> tuple[Clause, ...]:
         """The items of the list a clause's last sentence opens ("… the following kinds of

@@ -28,10 +28,6 @@ _CLOSING_MATTER = re.compile(
     r"|attachments?|appendix|appendices|exhibits?|forms?|history|revision\s+history"
     r"|distribution|contacts?|sources?|see\s+also)\s*:"
 )
-_RULE_WORDS = re.compile(
-    r"(?i)\b(?:do|don'?t|dos|donts|must|shall|may|should|never|not|no|prohibited|forbidden"
-    r"|allowed|permitted|acceptable|unacceptable|required|appropriate|inappropriate)\b"
-)
 _FIELD_MAX_WORDS = 12
 _SENTENCE_MIN_WORDS = 5
 _TWO_SENTENCES = re.compile(r"[a-z]{2,}[.!?]\s+[A-Z]")
@@ -42,21 +38,12 @@ def looks_like_heading(line: str) -> bool:
     """A short line that does not end a sentence ("Social Media Guidelines"), ALL CAPS, or the
     label of a document's closing matter with its colon and nothing after it ("Legal
     References:", "Approved by:"). Other labels ending in a colon ("Don't:", "Prohibited
-    Uses:") open the list under them and stay its lead-in: that is what says the items are
-    forbidden."""
+    Uses:") may open a list: they stay clauses, its lead-in."""
     line = line.strip()
     if not line or len(line) > HEADING_MAX_CHARS:
         return False
     label = line.endswith(":") and is_title(line) and _CLOSING_MATTER.fullmatch(line) is not None
     return not _SENTENCE_END.search(line) or is_caps_heading(line) or label
-
-
-def is_rule_label(line: str) -> bool:
-    """A label that opens a list by saying what its items are ("Don't:", "Prohibited Uses:",
-    "Employees Must Not:"): the lead-in of the items under it, never only their heading, or
-    an answer quoting an item would not say that it is forbidden."""
-    line = line.strip()
-    return line.endswith(":") and _RULE_WORDS.search(line) is not None
 
 
 def is_caps_heading(line: str) -> bool:

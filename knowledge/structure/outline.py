@@ -20,7 +20,6 @@ from knowledge.structure.headings import (
     is_contents_heading,
     is_header_field,
     is_history_note,
-    is_rule_label,
     is_title,
     looks_like_heading,
     run_in_title,
@@ -341,8 +340,6 @@ def _stands_alone(text: str) -> bool:
     """A line that is a heading wherever it appears: ALL CAPS, Title Case, or an editor's
     bracketed note ("[… heading of this section not captured …]")."""
     bracketed = text.startswith("[") and text.endswith("]") and len(text) <= 120
-    if is_rule_label(text) and not is_caps_heading(text):
-        return False  # "Don't:" opens the list under it
     return is_caps_heading(text) or is_title(text) or bracketed
 
 

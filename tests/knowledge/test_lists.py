@@ -37,9 +37,16 @@ def test_a_sentence_that_lists_its_items_itself_opens_no_list() -> None:
     assert lead_ins(policy)["Removed comments are archived for three years."] is None
 
 
-def test_a_label_that_says_dont_keeps_its_items() -> None:
-    policy = publish("Do:\n• thank residents for their comments.\nDon't:\n• argue with them.\n")
-    assert lead_ins(policy)["argue with them."] == "Don't:"
+def test_items_under_a_heading_that_says_dont_are_quoted_after_it() -> None:
+    policy = publish(
+        "Do:\n• thank residents for their comments.\nDon't:\n• argue with them.\n"
+        "• post their names.\n\nProhibited Uses\n1. posting while driving;\n"
+        "2. posting from a crime scene.\n\nAccounts\n1. The Clerk keeps the passwords.\n"
+    )
+    read = lead_ins(policy)
+    assert read["argue with them."] == "Don't:" and read["post their names."] == "Don't: …"
+    assert read["posting from a crime scene."] == "Prohibited Uses: …"
+    assert read["The Clerk keeps the passwords."] is None  # a heading that says no rule
 
 
 def test_a_long_lead_in_is_quoted_by_its_last_words() -> None:
