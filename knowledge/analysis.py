@@ -81,10 +81,16 @@ class Analyzer:
             bucket.sort()  # ties between equally close words resolve the same way every run
         self.correct = lru_cache(maxsize=8192)(self._correct)
 
-    def tokens(self, question: str) -> list[str]:
-        """The question's words, typos corrected, stopwords kept (phrases need them)."""
-        said = expand_shorthand(words(question))[:MAX_QUESTION_WORDS]
-        tokens = [self.correct(word) for word in said]
+    @staticmethod
+    def said(question: str) -> list[str]:
+        """The question's lowercase words as meant: chat shorthand spelled out, at most
+        `MAX_QUESTION_WORDS`."""
+        return expand_shorthand(words(question))[:MAX_QUESTION_WORDS]
+
+    def tokens(self, question: str, said: list[str] | None = None) -> list[str]:
+        """The question's words (`said`, if already read), typos corrected, stopwords kept
+        (phrases need them)."""
+        tokens = [self.correct(word) for word in (self.said(question) if said is None else said)]
         return [token for token in tokens if token]
 
     def units(self, question: str, tokens: list[str] | None = None) -> list[Unit]:

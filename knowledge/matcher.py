@@ -25,7 +25,6 @@ from knowledge.confidence import Calibration, Signals, default_calibration
 from knowledge.embedding import WordVectors, default_vectors
 from knowledge.models import Clause, Policy
 from knowledge.question_form import asks_about_the_policy, asks_for_a_fact
-from knowledge.shorthand import expand_shorthand
 from knowledge.text import (
     DOMAIN_WORDS,
     FRAME_WORDS,
@@ -167,7 +166,6 @@ class PolicyIndex:
         self.policy = policy
         self.calibration = calibration or default_calibration()
         self.vectors = vectors if vectors is not None else default_vectors()
-        parents = policy.parents
         self._bags = [_clause_bag(clause) for clause in policy.clauses]
         self._lengths = [sum(bag.values()) for bag in self._bags]
         self._average_length = sum(self._lengths) / max(len(self._lengths), 1)
@@ -197,17 +195,12 @@ class PolicyIndex:
         self._forms = [{light_stem(word) for word in found} for found in clause_words]
         self.topics = topics if topics is not None else default_topics()
         self.links = tuple(self.topics.links(policy))
-        position_of = {clause.id: n for n, clause in enumerate(policy.clauses)}
         strengths: dict[tuple[str, int], float] = {}
         for link in self.links:
-            strengths[link.topic, position_of[link.clause_id]] = link.strength
+            strengths[link.topic, policy.position(link.clause_id)] = link.strength
         # An item inherits the topics of what introduces it ("comments ... removed: spam").
-        children: dict[int, list[int]] = {}
-        for child, parent in enumerate(parents):
-            if parent is not None:
-                children.setdefault(parent, []).append(child)
         for (topic, position), strength in list(strengths.items()):
-            for child in children.get(position, ()):
+            for child in policy.children(position):
                 inherited = _CONTEXT_TOPIC * strength
                 strengths[topic, child] = max(strengths.get((topic, child), 0.0), inherited)
         self._linked: dict[str, list[tuple[int, float]]] = {}
@@ -289,8 +282,8 @@ class PolicyIndex:
         asked words side by side in the clause), `similarity` (fuzzy, 0-1) and `coverage` (the
         share of the question the clause accounts for, 0-1).
         """
-        tokens = self.analyzer.tokens(question)
-        question_words = expand_shorthand(words(question))
+        question_words = self.analyzer.said(question)
+        tokens = self.analyzer.tokens(question, question_words)
         units = self.analyzer.units(question, tokens)
         weights = [self._unit_weight(unit) for unit in units]
         token_stems = [stem(token) for token in tokens]

@@ -141,16 +141,27 @@ class Policy:
     _by_id: dict[str, Clause] = field(default_factory=dict, init=False, compare=False, repr=False)
     _positions: dict[str, int] = field(default_factory=dict, init=False, compare=False, repr=False)
     _parents: list[int | None] = field(default_factory=list, init=False, compare=False, repr=False)
+    _children: dict[int, list[int]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         self._by_id.update({clause.id: clause for clause in self.clauses})
         self._positions.update({clause.id: n for n, clause in enumerate(self.clauses)})
         self._parents.extend(introducers(self.clauses))
+        for child, parent in enumerate(self._parents):
+            if parent is not None:
+                self._children.setdefault(parent, []).append(child)
 
-    @property
-    def parents(self) -> list[int | None]:
-        """Per clause, the position of the clause that introduces it (see `introducers`)."""
-        return self._parents
+    def position(self, clause_id: str) -> int:
+        """Where the clause stands among the policy's clauses; KeyError naming the policy."""
+        self.clause(clause_id)
+        return self._positions[clause_id]
+
+    def children(self, position: int) -> list[int]:
+        """The positions of the clauses that the one at `position` introduces, in order (see
+        `introducers`)."""
+        return self._children.get(position, [])
 
     def lead_in(self, clause: Clause) -> str | None:
         """The sentence that opens the list this clause is an item of, quoted before the item.
@@ -163,9 +174,9 @@ class Policy:
         introduces.
         """
         position = self._positions.get(clause.id)
-        parent = None if position is None else self._parents[position]
         if position is None:
             return None
+        parent = self._parents[position]
         if parent is None or not _opens_a_list(self.clauses[parent]):
             return self._rule_heading(clause, position)
         last = self.clauses[parent].sentences[-1].rstrip()
@@ -189,11 +200,7 @@ class Policy:
         position = self._positions.get(clause.id)
         if position is None or not _opens_a_list(clause):
             return ()
-        return tuple(
-            self.clauses[child]
-            for child in range(position + 1, len(self.clauses))
-            if self._parents[child] == position
-        )
+        return tuple(self.clauses[child] for child in self.children(position))
 
     @property
     def id(self) -> str:
